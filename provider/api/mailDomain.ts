@@ -1,0 +1,59 @@
+import { Caller } from "./caller";
+import { asOneRow, asRowList } from "./answerShape";
+import { ColumnKinds, Typed, fromDb, num, toDb } from "./columns";
+import { KEEP_OWNER } from "./ownership";
+import { NotFoundError } from "../soap/errors";
+
+export const MAIL_DOMAIN_COLUMNS: ColumnKinds = {
+    ints: ["domain_id", "sys_userid", "sys_groupid", "server_id"],
+    flags: ["dkim", "active"],
+    flagCase: "lower",
+};
+
+export interface MailDomainRow extends Typed {
+    domain_id: number;
+    sys_userid: number;
+    sys_groupid: number;
+    server_id: number;
+    domain: string;
+    active: boolean;
+}
+
+/** Columns that hold secrets and never leave this layer. */
+const MAIL_DOMAIN_SECRET_COLUMNS = ["dkim_private", "relay_pass"];
+
+function typed(row: Record<string, unknown> | undefined): MailDomainRow | undefined {
+    if (!row) return undefined;
+    const t = fromDb(row as never, MAIL_DOMAIN_COLUMNS) as MailDomainRow;
+    for (const k of MAIL_DOMAIN_SECRET_COLUMNS) delete t[k];
+    return t;
+}
+
+export async function getMailDomain(c: Caller, id: number): Promise<MailDomainRow | undefined> {
+    return typed(asOneRow(await c.call("mail_domain_get", id), "mail_domain_get"));
+}
+
+/** `mail_domain_get_by_domain` always answers a list (and `false` for ''), never a bare row. */
+export async function findMailDomainByName(c: Caller, domain: string): Promise<MailDomainRow | undefined> {
+    if (!domain) return undefined;
+    const rows = asRowList(await c.call("mail_domain_get_by_domain", domain), "mail_domain_get_by_domain");
+    return typed(rows.find((r) => String(r.domain).toLowerCase() === domain.toLowerCase()));
+}
+
+export async function addMailDomain(c: Caller, clientId: number, values: Record<string, unknown>): Promise<number> {
+    return num(await c.call("mail_domain_add", clientId, toDb(values, MAIL_DOMAIN_COLUMNS)));
+}
+
+export async function updateMailDomain(
+    c: Caller,
+    id: number,
+    changes: Record<string, unknown>,
+    clientId: number = KEEP_OWNER,
+): Promise<number> {
+    if (!(await getMailDomain(c, id))) throw new NotFoundError(`mail domain ${id} no longer exists in the panel`, "mail_domain_update");
+    return num(await c.call("mail_domain_update", clientId, id, toDb(changes, MAIL_DOMAIN_COLUMNS)));
+}
+
+export async function deleteMailDomain(c: Caller, id: number): Promise<boolean> {
+    return num(await c.call("mail_domain_delete", id)) > 0;
+}

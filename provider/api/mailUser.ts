@@ -1,0 +1,79 @@
+import { Caller } from "./caller";
+import { asOneRow, asRowList } from "./answerShape";
+import { ColumnKinds, Typed, fromDb, num, toDb } from "./columns";
+import { KEEP_OWNER } from "./ownership";
+import { NotFoundError } from "../soap/errors";
+
+export const MAIL_USER_COLUMNS: ColumnKinds = {
+    ints: ["mailuser_id", "sys_userid", "sys_groupid", "server_id", "uid", "gid", "quota", "purge_trash_days", "purge_junk_days", "backup_copies"],
+    flags: [
+        "postfix", "disableimap", "disablepop3", "disabledeliver", "disablesmtp", "disablesieve", "disablesieve-filter",
+        "disablelda", "disablelmtp", "disabledoveadm", "disablequota-status", "disableindexer-worker", "forward_in_lda",
+        "autoresponder", "greylisting", "access", "move_junk",
+    ],
+    flagCase: "lower",
+};
+
+/**
+ * A mail_user row WITHOUT its password: `mail_user_get` returns the sha512-crypt hash with
+ * every row (§4), and it must never reach Pulumi outputs, logs or errors. It is dropped
+ * here, at the first point it becomes a typed value.
+ */
+export interface MailUserRow extends Typed {
+    mailuser_id: number;
+    sys_userid: number;
+    sys_groupid: number;
+    server_id: number;
+    email: string;
+    login: string;
+    name: string;
+    quota: number;
+    maildir: string;
+    homedir: string;
+    uid: number;
+    gid: number;
+    postfix: boolean;
+}
+
+function typed(row: Record<string, unknown> | undefined): MailUserRow | undefined {
+    if (!row) return undefined;
+    const { password: _hash, ...rest } = row;
+    return fromDb(rest as never, MAIL_USER_COLUMNS) as MailUserRow;
+}
+
+export async function getMailUser(c: Caller, id: number): Promise<MailUserRow | undefined> {
+    return typed(asOneRow(await c.call("mail_user_get", id), "mail_user_get"));
+}
+
+/** By address. Copes with older panels that answer a one-row filter with a bare Map. */
+export async function findMailUserByEmail(c: Caller, email: string): Promise<MailUserRow | undefined> {
+    const rows = asRowList(await c.call("mail_user_get", { email: email.toLowerCase() }), "mail_user_get");
+    return typed(rows.find((r) => String(r.email).toLowerCase() === email.toLowerCase()));
+}
+
+/** Every mailbox of a mail domain (a LIKE filter on the address). */
+export async function listMailUsersOfDomain(c: Caller, domain: string): Promise<MailUserRow[]> {
+    const rows = asRowList(await c.call("mail_user_get", { email: `%@${domain.toLowerCase()}` }), "mail_user_get");
+    return rows
+        .filter((r) => String(r.email).toLowerCase().endsWith(`@${domain.toLowerCase()}`))
+        .map((r) => typed(r)!);
+}
+
+export async function addMailUser(c: Caller, clientId: number, values: Record<string, unknown>): Promise<number> {
+    return num(await c.call("mail_user_add", clientId, toDb(values, MAIL_USER_COLUMNS)));
+}
+
+/** Partial update; leaving `password` out keeps the stored hash, sending it re-hashes. */
+export async function updateMailUser(
+    c: Caller,
+    id: number,
+    changes: Record<string, unknown>,
+    clientId: number = KEEP_OWNER,
+): Promise<number> {
+    if (!(await getMailUser(c, id))) throw new NotFoundError(`mailbox ${id} no longer exists in the panel`, "mail_user_update");
+    return num(await c.call("mail_user_update", clientId, id, toDb(changes, MAIL_USER_COLUMNS)));
+}
+
+export async function deleteMailUser(c: Caller, id: number): Promise<boolean> {
+    return num(await c.call("mail_user_delete", id)) > 0;
+}
