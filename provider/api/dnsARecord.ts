@@ -2,7 +2,8 @@ import { Caller } from "./caller";
 import { asOneRow, asRowList } from "./answerShape";
 import { ColumnKinds, Typed, fromDb, num, toDb } from "./columns";
 import { KEEP_OWNER } from "./ownership";
-import { NotFoundError } from "../soap/errors";
+import { NotFoundError, ValidationError } from "../soap/errors";
+import { nextSerial } from "./zoneSerial";
 
 /** Column kinds of `dns_rr`. */
 export const DNS_RR_COLUMNS: ColumnKinds = {
@@ -56,9 +57,31 @@ export function isARecordType(type: string): boolean {
     return type === "A" || type === "";
 }
 
+/**
+ * Adds an A record owned by `clientId` and moves the zone serial. With update_serial the panel
+ * also calls dns_zone_update with the SAME client_id, which re-owns the zone whenever it is
+ * > 0 (§6.4) — so for a client-owned record we add without it and bump the serial ourselves
+ * with client_id 0, which leaves the zone's owner alone.
+ */
 export async function addARecord(c: Caller, clientId: number, values: Record<string, unknown>, now = new Date()): Promise<number> {
-    const params = { stamp: stampNow(now), ...values, type: "A" };
-    return num(await c.call("dns_a_add", clientId, toDb(params, DNS_RR_COLUMNS), true));
+    const params = toDb({ stamp: stampNow(now), ...values, type: "A" }, DNS_RR_COLUMNS);
+    if (clientId === KEEP_OWNER) return num(await c.call("dns_a_add", clientId, params, true));
+    const id = num(await c.call("dns_a_add", clientId, params, false));
+    try {
+        await bumpZoneSerial(c, num(values.zone), now);
+    } catch (e) {
+        // A record the zone serial does not announce must not stay behind: undo the add.
+        await deleteZoneRecord(c, id).catch(() => undefined);
+        throw e;
+    }
+    return id;
+}
+
+/** Moves a zone's serial on without touching its owner. */
+export async function bumpZoneSerial(c: Caller, zoneId: number, now = new Date()): Promise<void> {
+    const zone = asOneRow(await c.call("dns_zone_get", zoneId), "dns_zone_get");
+    if (!zone) return;
+    await c.call("dns_zone_update", KEEP_OWNER, zoneId, { serial: nextSerial(num(zone.serial), now) });
 }
 
 /**
@@ -72,14 +95,36 @@ export async function updateARecord(
     changes: Record<string, unknown>,
     clientId: number = KEEP_OWNER,
 ): Promise<number> {
-    const current = await getDnsRecord(c, id);
-    if (!current) throw new NotFoundError(`DNS record ${id} no longer exists in the panel`, "dns_a_update");
-    return num(await c.call("dns_a_update", clientId, id, toDb({ ...changes, type: "A" }, DNS_RR_COLUMNS), true));
+    try {
+        return num(await c.call("dns_a_update", clientId, id, toDb({ ...changes, type: "A" }, DNS_RR_COLUMNS), true));
+    } catch (e) {
+        // A missing id faults with the whole merged row "invalid"; say what really happened.
+        // Checked only after a failure, so a normal update is one call.
+        if (e instanceof ValidationError && !(await getDnsRecord(c, id))) {
+            throw new NotFoundError(`DNS record ${id} no longer exists in the panel`, "dns_a_update");
+        }
+        throw e;
+    }
+}
+
+/**
+ * A records of a zone with this exact stored name and address (the natural key), through the
+ * generic get's exact-match filter. Rows with the empty type of the type-column bug count.
+ */
+export async function findARecords(c: Caller, zoneId: number, name: string, address: string): Promise<DnsRecordRow[]> {
+    const rows = asRowList(await c.call("dns_a_get", { zone: zoneId, name, data: address }), "dns_a_get");
+    return rows.map((r) => typed(r)!).filter((r) => r.zone === zoneId && isARecordType(r.type) && r.name === name && r.data === address);
 }
 
 export async function deleteARecord(c: Caller, id: number): Promise<boolean> {
     return num(await c.call("dns_a_delete", id, true)) > 0;
 }
 
-/** Deletes any dns_rr row (used to empty a zone before deleting it, as the panel's UI does). */
-export const deleteDnsRecord = deleteARecord;
+/**
+ * Deletes any dns_rr row of a zone that is being deleted (the UI's cascade). No serial bump:
+ * the zone goes next. The fact sheet is silent on whether `dns_a_delete` checks the row's
+ * type; on 3.2 it deletes by id, which is what this relies on.
+ */
+export async function deleteZoneRecord(c: Caller, id: number): Promise<boolean> {
+    return num(await c.call("dns_a_delete", id, false)) > 0;
+}

@@ -41,16 +41,16 @@ export async function getDnsZone(c: Caller, id: number): Promise<DnsZoneRow | un
 /**
  * Finds a zone by its exact name, whether it was stored with or without the trailing dot.
  * Never `dns_zone_get_id` alone: that is a prefix LIKE match (`example.co` finds
- * `example.com.`) and it rejects a dotted name outright (§6.2). The origin filter of
- * `dns_zone_get` is an exact `=` match, so we ask for both spellings.
+ * `example.com.`) and it rejects a dotted name outright (§6.2). One LIKE filter on the
+ * generic get fetches both spellings (and prefix-similar zones, which are then dropped by
+ * the exact comparison) in a single call.
  */
 export async function findDnsZoneByOrigin(c: Caller, origin: string): Promise<DnsZoneRow | undefined> {
-    for (const spelling of [dotted(origin), undotted(origin)]) {
-        const rows = asRowList(await c.call("dns_zone_get", { origin: spelling }), "dns_zone_get");
-        const exact = rows.find((r) => String(r.origin).toLowerCase() === spelling);
-        if (exact) return typed(exact);
-    }
-    return undefined;
+    const rows = asRowList(await c.call("dns_zone_get", { origin: `${undotted(origin)}%` }), "dns_zone_get");
+    const exact = rows.filter((r) => dotted(String(r.origin)) === dotted(origin));
+    // Prefer the UI's dotted spelling if, oddly, both exist.
+    exact.sort((a, b) => (String(b.origin).endsWith(".") ? 1 : 0) - (String(a.origin).endsWith(".") ? 1 : 0));
+    return typed(exact[0]);
 }
 
 /**
@@ -76,7 +76,10 @@ export async function addDnsZone(c: Caller, clientId: number, values: Record<str
     return num(await c.call("dns_zone_add", clientId, toDb(params, DNS_ZONE_COLUMNS)));
 }
 
-/** Updates a zone and moves its serial on, so secondaries pick the change up. */
+/**
+ * Updates a zone and moves its serial on, so secondaries pick the change up. Returns the
+ * serial written. Reads first: the next serial depends on the current one.
+ */
 export async function updateDnsZone(
     c: Caller,
     id: number,
@@ -86,8 +89,9 @@ export async function updateDnsZone(
 ): Promise<number> {
     const current = await getDnsZone(c, id);
     if (!current) throw new NotFoundError(`DNS zone ${id} no longer exists in the panel`, "dns_zone_update");
-    const params = { ...changes, serial: nextSerial(current.serial, now) };
-    return num(await c.call("dns_zone_update", clientId, id, toDb(params, DNS_ZONE_COLUMNS)));
+    const serial = nextSerial(current.serial, now);
+    await c.call("dns_zone_update", clientId, id, toDb({ ...changes, serial }, DNS_ZONE_COLUMNS));
+    return serial;
 }
 
 export async function deleteDnsZone(c: Caller, id: number): Promise<boolean> {

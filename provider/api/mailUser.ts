@@ -2,7 +2,7 @@ import { Caller } from "./caller";
 import { asOneRow, asRowList } from "./answerShape";
 import { ColumnKinds, Typed, fromDb, num, toDb } from "./columns";
 import { KEEP_OWNER } from "./ownership";
-import { NotFoundError } from "../soap/errors";
+import { ISPConfigError, NotFoundError, TransportError } from "../soap/errors";
 
 export const MAIL_USER_COLUMNS: ColumnKinds = {
     ints: ["mailuser_id", "sys_userid", "sys_groupid", "server_id", "uid", "gid", "quota", "purge_trash_days", "purge_junk_days", "backup_copies"],
@@ -63,15 +63,25 @@ export async function addMailUser(c: Caller, clientId: number, values: Record<st
     return num(await c.call("mail_user_add", clientId, toDb(values, MAIL_USER_COLUMNS)));
 }
 
-/** Partial update; leaving `password` out keeps the stored hash, sending it re-hashes. */
+/**
+ * Partial update (the panel merges with the stored row); leaving `password` out keeps the
+ * stored hash, sending it re-hashes. One call: existence is checked only after a failure,
+ * to turn the merged-row validation fault of a missing id into a plain "not found".
+ */
 export async function updateMailUser(
     c: Caller,
     id: number,
     changes: Record<string, unknown>,
     clientId: number = KEEP_OWNER,
 ): Promise<number> {
-    if (!(await getMailUser(c, id))) throw new NotFoundError(`mailbox ${id} no longer exists in the panel`, "mail_user_update");
-    return num(await c.call("mail_user_update", clientId, id, toDb(changes, MAIL_USER_COLUMNS)));
+    try {
+        return num(await c.call("mail_user_update", clientId, id, toDb(changes, MAIL_USER_COLUMNS)));
+    } catch (e) {
+        if (e instanceof ISPConfigError && !(e instanceof TransportError) && !(await getMailUser(c, id))) {
+            throw new NotFoundError(`mailbox ${id} no longer exists in the panel`, "mail_user_update");
+        }
+        throw e;
+    }
 }
 
 export async function deleteMailUser(c: Caller, id: number): Promise<boolean> {

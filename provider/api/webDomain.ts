@@ -1,5 +1,5 @@
 import { Caller } from "./caller";
-import { asOneRow } from "./answerShape";
+import { asOneRow, asRowList } from "./answerShape";
 import { ColumnKinds, Typed, fromDb, num, toDb } from "./columns";
 import { KEEP_OWNER } from "./ownership";
 import { NotFoundError } from "../soap/errors";
@@ -37,16 +37,24 @@ export const WEB_UPDATE_RESET_FIELDS = [
     "pm_max_children", "pm_start_servers", "pm_min_spare_servers", "pm_max_spare_servers", "log_retention",
 ] as const;
 
+/** Columns holding secrets (statistics and backup passwords, the TLS key): dropped on read. */
+const WEB_DOMAIN_SECRET_COLUMNS = ["stats_password", "backup_password", "ssl_key"];
+
 function typed(row: Record<string, unknown> | undefined): WebDomainRow | undefined {
-    return row ? (fromDb(row as never, WEB_DOMAIN_COLUMNS) as WebDomainRow) : undefined;
+    if (!row) return undefined;
+    const t = fromDb(row as never, WEB_DOMAIN_COLUMNS) as WebDomainRow;
+    for (const k of WEB_DOMAIN_SECRET_COLUMNS) delete t[k];
+    return t;
 }
 
 export async function getWebDomain(c: Caller, id: number): Promise<WebDomainRow | undefined> {
     return typed(asOneRow(await c.call("sites_web_domain_get", id), "sites_web_domain_get"));
 }
 
+/** By exact domain name (the filter is an `=` match; the name never holds a `%`). */
 export async function findWebDomainByName(c: Caller, domain: string): Promise<WebDomainRow | undefined> {
-    return typed(asOneRow(await c.call("sites_web_domain_get", { domain }), "sites_web_domain_get"));
+    const rows = asRowList(await c.call("sites_web_domain_get", { domain: domain.toLowerCase() }), "sites_web_domain_get");
+    return typed(rows.find((r) => String(r.domain).toLowerCase() === domain.toLowerCase()));
 }
 
 /** Adds a site; `values` must hold every field the caller owns (the panel applies no defaults). */
@@ -65,14 +73,16 @@ export async function updateWebDomain(
     id: number,
     changes: Record<string, unknown>,
     clientId: number = KEEP_OWNER,
-): Promise<number> {
+): Promise<WebDomainRow> {
     const current = await getWebDomain(c, id);
     // Updating a missing id faults with every required key listed; say what really happened.
     if (!current) throw new NotFoundError(`web domain ${id} no longer exists in the panel`, "sites_web_domain_update");
     const params: Record<string, unknown> = {};
     for (const f of WEB_UPDATE_RESET_FIELDS) params[f] = current[f];
     Object.assign(params, changes);
-    return num(await c.call("sites_web_domain_update", clientId, id, toDb(params, WEB_DOMAIN_COLUMNS)));
+    await c.call("sites_web_domain_update", clientId, id, toDb(params, WEB_DOMAIN_COLUMNS));
+    // What the panel now holds: the old row merged with what was sent (the update is a merge).
+    return { ...current, ...(fromDb(toDb(params, WEB_DOMAIN_COLUMNS), WEB_DOMAIN_COLUMNS) as Partial<WebDomainRow>) } as WebDomainRow;
 }
 
 /** True if a row was deleted, false if it was already gone (the panel answers 0, not a fault). */

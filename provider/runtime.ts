@@ -1,0 +1,82 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { Caller } from "./api/caller";
+import { ConnectionSettings, readSettings } from "./connection";
+import { getSharedSession } from "./soap/sharedSession";
+import { redactSecrets } from "./soap/redact";
+import { OpsContext, ResourceOps } from "./resources/ops";
+import type { ResourceKind } from "./resources/providerShim";
+import { dnsZoneOps } from "./resources/dnsZone";
+import { aRecordOps } from "./resources/aRecord";
+import { webDomainOps } from "./resources/webDomain";
+import { mailDomainOps } from "./resources/mailDomain";
+import { mailboxOps } from "./resources/mailbox";
+
+/*
+ * The provider runtime: what the serialized provider objects load inside the engine's plugin
+ * process. One module instance per process, hence one connection config and one shared SOAP
+ * session for every resource type.
+ */
+
+const OPS: Record<ResourceKind, ResourceOps> = {
+    dnsZone: dnsZoneOps,
+    aRecord: aRecordOps,
+    webDomain: webDomainOps,
+    mailDomain: mailDomainOps,
+    mailbox: mailboxOps,
+};
+
+let configGet: (key: string) => string | undefined = () => undefined;
+
+/** Called by the engine (through the provider object) with the stack's config. */
+export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
+    configGet = (key) => req.config.get(key);
+}
+
+/** For tests and programs that drive the providers directly: set config values by key. */
+export function configureWith(values: Record<string, string | undefined>): void {
+    configGet = (key) => values[key];
+}
+
+export function settings(requireConnection = true): ConnectionSettings {
+    return readSettings(configGet, process.env, requireConnection);
+}
+
+export const context: OpsContext = {
+    defaults: () => settings(false),
+    caller(): Caller {
+        const s = settings(true);
+        return getSharedSession({
+            endpoint: s.endpoint,
+            username: s.username,
+            password: s.password,
+            insecure: s.insecure,
+            caFile: s.caFile,
+            timeoutMs: s.timeoutMs,
+            maxConcurrency: s.maxConcurrency,
+        });
+    },
+};
+
+/**
+ * Runs one operation. Errors leave here with every known secret (panel password, the
+ * passwords among the inputs) masked, whatever layer raised them.
+ */
+export async function op(kind: ResourceKind, name: keyof ResourceOps, ...args: any[]): Promise<any> {
+    const impl = OPS[kind][name] as (ctx: OpsContext, ...a: any[]) => Promise<any>;
+    try {
+        return await impl(context, ...args);
+    } catch (e: any) {
+        let panelPassword: string | undefined;
+        try {
+            panelPassword = settings(false).password;
+        } catch {
+            // A config error is being reported; it carries no password.
+        }
+        const secrets = [panelPassword, ...args.flatMap((a) => (a && typeof a === "object" ? [a.password] : []))];
+        if (e && typeof e.message === "string") e.message = redactSecrets(e.message, secrets);
+        if (e && typeof e.stack === "string") e.stack = redactSecrets(e.stack, secrets);
+        throw e;
+    }
+}
+
+(globalThis as any).__pulumiIspconfigRuntime = module.exports;
