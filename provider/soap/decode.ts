@@ -1,0 +1,210 @@
+import { XMLParser } from "fast-xml-parser";
+import { TransportError } from "./errors";
+import { faultToError } from "./faults";
+import { NS } from "./envelope";
+import { SoapMap, SoapValue } from "./value";
+
+/*
+ * Reads the panel's answer. Element and type names are matched by namespace URI, never by
+ * prefix: PHP's SoapServer declares its namespaces in a different order (and so with
+ * different prefixes) from one response to the next.
+ *
+ * Hostile or broken answers never reach the parser's edge cases: a DOCTYPE (the only way to
+ * declare entities, hence entity bombs and external entities) is refused outright, only the
+ * five predefined entities and character references are decoded (by us, not the parser),
+ * and anything that is not a complete SOAP envelope is a TransportError quoting the start
+ * of the body — never a parser stack trace.
+ */
+
+/** Answers larger than this are refused (the biggest real answer, a zone of 10,000 records, is ~20 MB). */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: "@",
+    textNodeName: "#",
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: false,
+    processEntities: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    // `item` repeats in Maps and Arrays; always a list, even for one.
+    isArray: (name) => name === "item",
+});
+
+type Node = Record<string, any>;
+
+/** One line, at most 200 characters, of what came back: for error messages. */
+export function bodyStart(body: string): string {
+    const s = body.replace(/\s+/g, " ").trim();
+    return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+}
+
+const ENTITY = /&(?:(amp|lt|gt|quot|apos)|#(\d+)|#x([0-9a-fA-F]+));/g;
+const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+function unescape(s: string): string {
+    if (s.indexOf("&") < 0) return s;
+    return s.replace(ENTITY, (_m, name, dec, hex) => {
+        if (name) return NAMED[name];
+        const cp = dec ? parseInt(dec, 10) : parseInt(hex, 16);
+        return cp <= 0x10ffff ? String.fromCodePoint(cp) : "\uFFFD";
+    });
+}
+
+/** Namespace declarations visible at `node` (merged with the parent's). */
+function scope(node: Node, parent: Record<string, string>): Record<string, string> {
+    let out = parent;
+    for (const k in node) {
+        if (k.charCodeAt(0) !== 64 /* @ */) continue;
+        if (k === "@xmlns" || k.startsWith("@xmlns:")) {
+            if (out === parent) out = { ...parent };
+            out[k === "@xmlns" ? "" : k.slice(7)] = node[k];
+        }
+    }
+    return out;
+}
+
+/** `prefix:local` → [namespace URI, local]. */
+function qname(name: string, ns: Record<string, string>): [string, string] {
+    const i = name.indexOf(":");
+    return i < 0 ? [ns[""] ?? "", name] : [ns[name.slice(0, i)] ?? "", name.slice(i + 1)];
+}
+
+function attr(node: Node, ns: Record<string, string>, uri: string, local: string): string | undefined {
+    for (const k in node) {
+        if (k.charCodeAt(0) !== 64 || k.startsWith("@xmlns")) continue;
+        const [u, l] = qname(k.slice(1), ns);
+        if (l === local && u === uri) return node[k];
+    }
+    return undefined;
+}
+
+function childrenNamed(node: Node, ns: Record<string, string>, uri: string | null, local: string): [string, any][] {
+    const out: [string, any][] = [];
+    for (const k in node) {
+        if (k.charCodeAt(0) === 64 || k === "#") continue;
+        const [u, l] = qname(k, ns);
+        if (l === local && (uri === null || u === uri)) out.push([k, node[k]]);
+    }
+    return out;
+}
+
+function text(node: any): string {
+    if (typeof node === "string") return unescape(node);
+    if (node && typeof node === "object" && typeof node["#"] === "string") return unescape(node["#"]);
+    return "";
+}
+
+function decodeValue(node: any, parentNs: Record<string, string>): SoapValue {
+    if (typeof node === "string") return unescape(node); // untyped text
+    if (node === null || typeof node !== "object") return "";
+    const ns = scope(node, parentNs);
+    const nil = attr(node, ns, NS.xsi, "nil");
+    if (nil === "true" || nil === "1") return null;
+    const type = attr(node, ns, NS.xsi, "type");
+    const [tUri, tLocal] = type ? qname(type, ns) : ["", ""];
+    if (tUri === NS.map && tLocal === "Map") {
+        const map: SoapMap = {};
+        for (const item of (node.item as any[] | undefined) ?? []) {
+            const itemNs = scope(item, ns);
+            map[text(item.key)] = decodeValue(item.value ?? "", itemNs);
+        }
+        return map;
+    }
+    if ((tUri === NS.enc && tLocal === "Array") || attr(node, ns, NS.enc, "arrayType") !== undefined) {
+        return ((node.item as any[] | undefined) ?? []).map((i) => decodeValue(i, ns));
+    }
+    const t = text(node);
+    if (tUri === NS.xsd) {
+        if (tLocal === "int" || tLocal === "integer" || tLocal === "long" || tLocal === "short") return parseInt(t, 10);
+        if (tLocal === "float" || tLocal === "double" || tLocal === "decimal") return parseFloat(t);
+        if (tLocal === "boolean") return t === "true" || t === "1";
+    }
+    if (tUri === "" && node.item) {
+        // A struct without a type: PHP decodes it as an object of its children.
+        const o: SoapMap = {};
+        for (const k in node) if (k.charCodeAt(0) !== 64 && k !== "#") o[k] = decodeValue(node[k], ns);
+        return o;
+    }
+    return t;
+}
+
+function malformed(what: string, status: number | undefined, body: string, method?: string): TransportError {
+    return new TransportError(
+        `The panel's answer${method ? ` to ${method}` : ""} is ${what}${status ? ` (HTTP ${status})` : ""}: ${JSON.stringify(bodyStart(body)) || "(empty)"}. ` +
+            "Check the endpoint URL and whether a proxy or the panel's PHP is failing.",
+        { status, bodyStart: bodyStart(body), maybeApplied: true, method },
+    );
+}
+
+/**
+ * Decodes a response body into the value of `<return>`, or throws the typed error of its
+ * Fault. `status` is the HTTP status (the panel answers faults with 500).
+ */
+export function decodeResponse(body: string, status?: number, method?: string): SoapValue {
+    if (body.length > MAX_RESPONSE_BYTES) throw malformed(`larger than ${MAX_RESPONSE_BYTES} bytes`, status, "", method);
+    if (body.trim() === "") throw malformed("empty", status, body, method);
+    if (/<!DOCTYPE|<!ENTITY/i.test(body)) throw malformed("refused: it carries a DOCTYPE/entity declaration, which a SOAP answer never has", status, body, method);
+    // A cut-off answer can still parse into a plausible partial tree; the closing tag says it is whole.
+    if (!/<\/(?:[A-Za-z_][\w.-]*:)?Envelope\s*>\s*$/.test(body)) throw malformed("not a complete SOAP envelope (truncated or not SOAP)", status, body, method);
+    let doc: Node;
+    try {
+        doc = parser.parse(body);
+    } catch {
+        throw malformed("not well-formed XML", status, body, method);
+    }
+    const rootNs = {};
+    const envs = childrenNamed(doc, scope(doc, rootNs), null, "Envelope");
+    if (envs.length !== 1 || typeof envs[0][1] !== "object") throw malformed("not a SOAP envelope", status, body, method);
+    const env = envs[0][1] as Node;
+    const envNs = scope(env, {});
+    if (qname(envs[0][0], envNs)[0] !== NS.env) throw malformed("not a SOAP 1.1 envelope", status, body, method);
+    const bodies = childrenNamed(env, envNs, NS.env, "Body");
+    if (bodies.length !== 1 || typeof bodies[0][1] !== "object") throw malformed("a SOAP envelope without a body (truncated?)", status, body, method);
+    const b = bodies[0][1] as Node;
+    const bNs = scope(b, envNs);
+    const fault = childrenNamed(b, bNs, NS.env, "Fault")[0];
+    if (fault) {
+        const f = fault[1] as Node;
+        throw faultToError(text(f.faultcode), text(f.faultstring), method);
+    }
+    const responses = Object.keys(b).filter((k) => k.charCodeAt(0) !== 64 && k !== "#" && qname(k, bNs)[1].endsWith("Response"));
+    if (responses.length !== 1) throw malformed("a SOAP envelope without a response element (truncated?)", status, body, method);
+    const resp = b[responses[0]];
+    if (resp === "" || resp === undefined) return null; // a void answer: <ns1:xResponse/>
+    if (typeof resp !== "object") throw malformed("a response element without a <return>", status, body, method);
+    const rNs = scope(resp, bNs);
+    const ret = childrenNamed(resp, rNs, null, "return")[0];
+    if (!ret) return null;
+    return decodeValue(ret[1], rNs);
+}
+
+/**
+ * The other direction, for tests and tools: a request envelope's function name and
+ * positional arguments, decoded with the same rules.
+ */
+export function decodeRequest(body: string): { method: string; uri: string; args: SoapValue[] } {
+    if (/<!DOCTYPE|<!ENTITY/i.test(body)) throw malformed("refused: it carries a DOCTYPE/entity declaration", undefined, body);
+    const doc = parser.parse(body) as Node;
+    const [envName, env] = childrenNamed(doc, {}, null, "Envelope")[0] ?? [];
+    if (!env) throw malformed("not a SOAP envelope", undefined, body);
+    const envNs = scope(env, {});
+    const b = childrenNamed(env, envNs, NS.env, "Body")[0]?.[1] as Node | undefined;
+    if (!b || typeof b !== "object") throw malformed("a SOAP envelope without a body", undefined, body);
+    const bNs = scope(b, envNs);
+    const name = Object.keys(b).find((k) => k.charCodeAt(0) !== 64 && k !== "#");
+    if (!name) throw malformed("a SOAP body without a call", undefined, body);
+    const call = (b[name] && typeof b[name] === "object" ? b[name] : {}) as Node;
+    const cNs = scope(call, bNs);
+    const [uri, method] = qname(name, cNs);
+    const args: SoapValue[] = [];
+    for (const k of Object.keys(call)) {
+        if (k.charCodeAt(0) === 64 || k === "#") continue;
+        const v = call[k];
+        for (const one of Array.isArray(v) ? v : [v]) args.push(decodeValue(one, cNs));
+    }
+    void envName;
+    return { method, uri, args };
+}
