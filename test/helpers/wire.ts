@@ -6,7 +6,18 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 
-export const WIRE = path.join(__dirname, "..", "fixtures", "wire");
+/** The repo root, whether this runs from test/ (vitest) or compiled under bin/test/. */
+export function repoRoot(): string {
+    let d = __dirname;
+    while (!fs.existsSync(path.join(d, "package.json"))) {
+        const up = path.dirname(d);
+        if (up === d) throw new Error("package.json not found above " + __dirname);
+        d = up;
+    }
+    return d;
+}
+
+export const WIRE = path.join(repoRoot(), "test", "fixtures", "wire");
 
 /** Every capture name (without extension) that has a request and a response, in order. */
 export function captures(dir = WIRE): string[] {

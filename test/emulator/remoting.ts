@@ -1,0 +1,658 @@
+/*
+ * The remote API's behaviour, as the fact sheet and captures say the real ISPConfig 3.2 panel
+ * behaves — quirks included, on purpose: no defaults on insert, the type-column bug,
+ * re-owning updates, update_serial, the pm_* reset, prefix-matching dns_zone_get_id, deletes
+ * that do not cascade, password hashes in mail_user_get, session expiry and IP lockout.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { BLANK_ROWS, CLIENT_ROW, FUNCTION_LIST, SERVER_CONFIG } from "./fixtureData";
+import type { Val } from "./soapxml";
+
+export type Row = Record<string, Val>;
+
+export class Fault extends Error {
+    constructor(readonly code: string, readonly text: string) {
+        super(`${code}: ${text}`);
+    }
+}
+
+export interface RemoteUser {
+    username: string;
+    password: string;
+    /** Method names this user may call, or "all". */
+    functions: string[] | "all";
+}
+
+export interface PanelOptions {
+    legacy?: boolean;
+    strictSqlMode?: boolean;
+    users?: RemoteUser[];
+}
+
+const TABLE_ID: Record<string, string> = {
+    web_domain: "domain_id",
+    dns_soa: "id",
+    dns_rr: "id",
+    mail_domain: "domain_id",
+    mail_user: "mailuser_id",
+    client: "client_id",
+};
+
+/** Permission names checkPerm() looks up (fact sheet §4), where not the method's own name. */
+const PERMISSION: Record<string, string> = { dns_rr_get_all_by_zone: "dns_zone_get" };
+
+/** [PHP class, required args incl. session, max args] — for PHP's ArgumentCountError text. */
+const SIGNATURES: Record<string, [string, number, number]> = {
+    login: ["remoting", 2, 3],
+    logout: ["remoting", 1, 1],
+    server_get_app_version: ["remoting_server", 1, 2],
+    server_get: ["remoting_server", 1, 3],
+    get_function_list: ["remoting", 1, 1],
+    client_get: ["remoting_client", 2, 2],
+    client_get_id: ["remoting_client", 2, 2],
+    client_get_groupid: ["remoting_client", 2, 2],
+    client_add: ["remoting_client", 3, 3],
+    sites_web_domain_get: ["remoting_sites", 2, 2],
+    sites_web_domain_add: ["remoting_sites", 3, 4],
+    sites_web_domain_update: ["remoting_sites", 4, 4],
+    sites_web_domain_delete: ["remoting_sites", 2, 2],
+    dns_zone_get: ["remoting_dns", 2, 2],
+    dns_zone_get_id: ["remoting_dns", 2, 2],
+    dns_zone_add: ["remoting_dns", 3, 3],
+    dns_zone_update: ["remoting_dns", 4, 4],
+    dns_zone_delete: ["remoting_dns", 2, 2],
+    dns_a_get: ["remoting_dns", 2, 2],
+    dns_a_add: ["remoting_dns", 3, 4],
+    dns_a_update: ["remoting_dns", 4, 5],
+    dns_a_delete: ["remoting_dns", 2, 3],
+    dns_rr_get_all_by_zone: ["remoting_dns", 2, 2],
+    mail_domain_get: ["remoting_mail", 2, 2],
+    mail_domain_get_by_domain: ["remoting_mail", 2, 2],
+    mail_domain_add: ["remoting_mail", 3, 3],
+    mail_domain_update: ["remoting_mail", 4, 4],
+    mail_domain_delete: ["remoting_mail", 2, 2],
+    mail_user_get: ["remoting_mail", 2, 2],
+    mail_user_add: ["remoting_mail", 3, 3],
+    mail_user_update: ["remoting_mail", 4, 4],
+    mail_user_delete: ["remoting_mail", 2, 2],
+};
+
+const MUTATING = /_(add|update|delete)$/;
+export const isMutating = (method: string) => MUTATING.test(method);
+
+const RR_TYPES = ["A", "AAAA", "ALIAS", "CAA", "CNAME", "DNAME", "DS", "HINFO", "LOC", "MX", "NAPTR", "NS", "PTR", "RP", "SRV", "SSHFP", "TXT", "TLSA", "DNSKEY"];
+const DOMAIN_RE = /^([a-z0-9\-*_]+\.)+[a-z0-9\-]{2,63}$/i;
+const ZONE_RE = /^[\w.\-/]{1,255}\.?$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** ISPConfig's password strength (1–5), as its validate_password does it. */
+function strength(pw: string): number {
+    const len = Buffer.byteLength(pw);
+    if (len < 5) return 1;
+    let points = 0;
+    let different = 0;
+    if (/[a-z]/.test(pw)) different++;
+    if (/[A-Z]/.test(pw)) (points++, different++);
+    if (/[0-9]/.test(pw)) (points++, different++);
+    if (/[`~!@#$%^&*()_+|\\=\-[\]}{';:/?.>,<" ]/.test(pw)) (points++, different++);
+    if (points === 0 || different < 3) return len <= 6 ? 1 : len <= 8 ? 2 : 3;
+    if (points === 1) return len <= 6 ? 2 : len <= 10 ? 3 : 4;
+    if (points === 2) return len <= 8 ? 3 : len <= 10 ? 4 : 5;
+    if (points === 3) return len <= 6 ? 3 : len <= 8 ? 4 : 5;
+    return len <= 6 ? 4 : 5;
+}
+
+/** A sha512-crypt–shaped hash (not real crypt(3); the tests only need its shape and secrecy). */
+function hashPassword(pw: string): string {
+    const salt = randomBytes(8).toString("hex");
+    return `$6$rounds=5000$${salt}$${createHash("sha512").update(salt + pw).digest("base64").replace(/=+$/, "")}`;
+}
+
+const str = (v: Val | undefined) => (v === null || v === undefined ? "" : String(v));
+const isNum = (v: Val | undefined) => v !== null && v !== undefined && /^-?\d+$/.test(String(v).trim());
+
+export class Panel {
+    readonly tables: Record<string, Row[]> = { web_domain: [], dns_soa: [], dns_rr: [], mail_domain: [], mail_user: [], client: [] };
+    private nextId: Record<string, number> = { web_domain: 1, dns_soa: 1, dns_rr: 1, mail_domain: 1, mail_user: 1, client: 1 };
+    readonly sessions = new Map<string, { user: RemoteUser; tstamp: number }>();
+    private failures: number[] = [];
+    clockOffset = 0;
+    legacy: boolean;
+    strict: boolean;
+    users: RemoteUser[];
+
+    constructor(opts: PanelOptions = {}) {
+        this.legacy = !!opts.legacy;
+        this.strict = !!opts.strictSqlMode;
+        this.users = opts.users ?? [{ username: "apiuser", password: "ApiPass123!", functions: "all" }];
+    }
+
+    now(): number {
+        return Math.floor(Date.now() / 1000) + this.clockOffset;
+    }
+
+    loginFailures(): number {
+        const t = this.now();
+        this.failures = this.failures.filter((f) => f > t - 300);
+        return this.failures.length;
+    }
+
+    private fail(): void {
+        this.failures.push(this.now());
+    }
+
+    expireAllSessions(): void {
+        for (const s of this.sessions.values()) s.tstamp = this.now() - 1;
+    }
+
+    // ---- dispatch -------------------------------------------------------------------------
+
+    call(method: string, args: Val[]): Val {
+        const sig = SIGNATURES[method];
+        const handler = (this as any)[`fn_${method}`] as ((...a: Val[]) => Val) | undefined;
+        if (!sig || !handler) throw new Fault("invalid_method", `Method ${method} does not exist`);
+        if (args.length < sig[1]) {
+            throw new Fault(
+                "SOAP-ENV:Server",
+                `Too few arguments to function ${sig[0]}::${method}(), ${args.length} passed in /usr/local/ispconfig/interface/lib/classes/soap_handler.inc.php on line 49 and ${sig[1] === sig[2] ? "exactly" : "at least"} ${sig[1]} expected`,
+            );
+        }
+        if (method !== "login" && method !== "logout") this.session(args[0], PERMISSION[method] ?? method);
+        return handler.apply(this, args);
+    }
+
+    private session(sid: Val, permission: string): RemoteUser {
+        if (typeof sid === "number") throw new Fault("session_id_nostring", "Wrong SessionID datatype.");
+        if (sid === "" || sid === null) throw new Fault("session_id_empty", "The SessionID is empty.");
+        if (this.loginFailures() >= 10) throw new Fault("session_failure_limit", "The Session failure limit has been reached.");
+        const s = this.sessions.get(String(sid));
+        if (!s || s.tstamp < this.now()) {
+            this.fail();
+            throw new Fault("session_does_not_exist", "The Session is expired or does not exist.");
+        }
+        if (permission !== "server_get_app_version" && permission !== "get_function_list" && s.user.functions !== "all" && !s.user.functions.includes(permission)) {
+            throw new Fault("permission_denied", "You do not have the permissions to access this function.");
+        }
+        return s.user;
+    }
+
+    fn_login(username: Val, password: Val): Val {
+        if (str(username) === "") throw new Fault("login_username_empty", "The login username is empty.");
+        if (str(password) === "") throw new Fault("login_password_empty", "The login password is empty.");
+        if (this.loginFailures() >= 10) throw new Fault("login_failure_limit", "The login failure limit has been reached.");
+        const user = this.users.find((u) => u.username === username && u.password === password);
+        if (!user) {
+            this.fail();
+            throw new Fault("login_failed", "The login failed. Username or password wrong.");
+        }
+        this.failures = [];
+        for (const [k, s] of this.sessions) if (s.tstamp < this.now()) this.sessions.delete(k);
+        const sid = "p" + randomBytes(20).toString("hex");
+        this.sessions.set(sid, { user, tstamp: this.now() + 1800 });
+        return sid;
+    }
+
+    fn_logout(sid: Val): Val {
+        if (str(sid) === "") throw new Fault("session_id_empty", "The SessionID is empty.");
+        this.sessions.delete(String(sid));
+        return true;
+    }
+
+    fn_server_get_app_version(_sid: Val, serverId?: Val): Val {
+        return { ispc_app_version: serverId === undefined ? "3.2.11p2" : null };
+    }
+
+    fn_server_get(_sid: Val, serverId?: Val, section?: Val): Val {
+        if (Number(serverId) !== 1) return false;
+        if (section && SERVER_CONFIG[String(section)]) return SERVER_CONFIG[String(section)];
+        return SERVER_CONFIG;
+    }
+
+    fn_get_function_list(): Val {
+        return FUNCTION_LIST;
+    }
+
+    // ---- generic get ----------------------------------------------------------------------
+
+    private out(row: Row): Row {
+        const o: Row = {};
+        for (const [k, v] of Object.entries(row)) o[k] = v === null ? null : typeof v === "object" ? v : String(v);
+        return o;
+    }
+
+    private genericGet(table: string, arg: Val, legacyBareMap = false): Val {
+        const idCol = TABLE_ID[table];
+        const rows = this.tables[table];
+        if (arg === null || arg === undefined) return [];
+        if (typeof arg === "object" && !Array.isArray(arg)) {
+            let hits = rows.filter((r) =>
+                Object.entries(arg).every(([k, v]) => {
+                    if (k === "#OFFSET#" || k === "#LIMIT#") return true;
+                    const want = str(v);
+                    const have = str(r[k]);
+                    if (want.includes("%")) {
+                        const re = new RegExp(`^${want.split("%").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/_/g, ".")).join(".*")}$`, "is");
+                        return re.test(have);
+                    }
+                    return have.toLowerCase() === want.toLowerCase();
+                }),
+            );
+            const off = Number((arg as any)["#OFFSET#"] ?? 0);
+            const lim = (arg as any)["#LIMIT#"];
+            hits = hits.slice(off, lim !== undefined ? off + Number(lim) : undefined);
+            if (legacyBareMap && this.legacy && hits.length === 1) return this.out(hits[0]);
+            return hits.map((r) => this.out(r));
+        }
+        if (!isNum(arg)) return [];
+        const id = Number(arg);
+        if (id === -1) return rows.map((r) => this.out(r));
+        if (id <= 0) throw new Fault("invalid_id", "The ID has to be > 0 or -1.");
+        const row = rows.find((r) => Number(r[idCol]) === id);
+        return row ? this.out(row) : null;
+    }
+
+    private find(table: string, id: Val): Row | undefined {
+        return this.tables[table].find((r) => Number(r[TABLE_ID[table]]) === Number(id));
+    }
+
+    // ---- ownership ------------------------------------------------------------------------
+
+    private owner(clientId: Val): { userid: number; groupid: number } {
+        const id = Number(clientId ?? 0);
+        if (!id) return { userid: 1, groupid: 1 };
+        const c = this.find("client", id);
+        if (!c) throw new Fault("invalid_client_id", `Invalid client_id ${id}`);
+        return { userid: Number(c.__userid), groupid: Number(c.__groupid) };
+    }
+
+    private insert(table: string, clientId: Val, values: Row): Row {
+        const { userid, groupid } = this.owner(clientId);
+        const idCol = TABLE_ID[table];
+        const blank = BLANK_ROWS[table];
+        const row: Row = {};
+        for (const k of Object.keys(blank)) row[k] = blank[k];
+        row[idCol] = this.nextId[table]++;
+        row.sys_userid = userid;
+        row.sys_groupid = groupid;
+        for (const [k, v] of Object.entries(values)) if (k in blank && k !== idCol) row[k] = this.coerce(blank[k], v);
+        this.tables[table].push(row);
+        return row;
+    }
+
+    private coerce(sample: Val, v: Val): Val {
+        if (typeof sample === "number") return isNum(v) ? Number(v) : typeof v === "boolean" ? Number(v) : 0;
+        if (v === null) return null;
+        return typeof v === "boolean" ? (v ? "1" : "") : String(v);
+    }
+
+    /** `_getSQL()` on update: merge, and a client_id > 0 re-owns the row. Returns affected rows. */
+    private merge(table: string, row: Row, clientId: Val, params: Row): number {
+        const before = JSON.stringify(row);
+        const blank = BLANK_ROWS[table];
+        for (const [k, v] of Object.entries(params)) if (k in blank && k !== TABLE_ID[table]) row[k] = this.coerce(blank[k], v);
+        if (Number(clientId) > 0) {
+            const o = this.owner(clientId);
+            row.sys_userid = o.userid;
+            row.sys_groupid = o.groupid;
+        }
+        return JSON.stringify(row) === before ? 0 : 1;
+    }
+
+    private validationFault(keys: string[]): never {
+        throw new Fault("data_processing_error", keys.join("\n") + "\n");
+    }
+
+    // ---- clients --------------------------------------------------------------------------
+
+    fn_client_add(_sid: Val, _reseller: Val, params: Val): Val {
+        const p = (params ?? {}) as Row;
+        if (this.tables.client.some((c) => c.username === p.username)) throw new Fault("data_processing_error", "Duplicate username<br />");
+        const id = this.nextId.client++;
+        const row: Row = {};
+        for (const [k, v] of Object.entries(CLIENT_ROW)) row[k] = k in p ? str(p[k]) : /^limit_/.test(k) ? "0" : typeof v === "string" ? "" : v;
+        row.client_id = id;
+        row.sys_userid = 1;
+        row.sys_groupid = 1;
+        if ("password" in row) row.password = hashPassword(str(p.password));
+        // The client's own sys_user and sys_group (admin is 1/1, so client N is N+1/N+1 here).
+        row.__userid = id + 1;
+        row.__groupid = id + 1;
+        this.tables.client.push(row);
+        return String(id);
+    }
+
+    fn_client_get(_sid: Val, arg: Val): Val {
+        const r = this.genericGet("client", arg);
+        const strip = (x: any) => {
+            if (!x || typeof x !== "object") return x;
+            const { __userid, __groupid, ...rest } = x;
+            return rest;
+        };
+        return Array.isArray(r) ? r.map(strip) : strip(r);
+    }
+
+    fn_client_get_id(_sid: Val, sysUserId: Val): Val {
+        if (Number(sysUserId) === 1) return 0;
+        const c = this.tables.client.find((x) => Number(x.__userid) === Number(sysUserId));
+        if (!c) throw new Fault("no_client_found", "There is no sys_user account with this userid.");
+        return Number(c.client_id);
+    }
+
+    fn_client_get_groupid(_sid: Val, clientId: Val): Val {
+        if (Number(clientId) === 0) return 1;
+        const c = this.find("client", clientId);
+        if (!c) throw new Fault("no_group_found", "There is no group for this client ID.");
+        return Number(c.__groupid);
+    }
+
+    // ---- websites -------------------------------------------------------------------------
+
+    fn_sites_web_domain_get(_sid: Val, arg: Val): Val {
+        return this.genericGet("web_domain", arg);
+    }
+
+    private webErrors(p: Row, forUpdate: boolean): string[] {
+        const keys: string[] = [];
+        const has = (k: string) => p[k] !== undefined && p[k] !== null && str(p[k]) !== "";
+        if (!forUpdate || "server_id" in p) if (!has("server_id")) keys.push("no_server_error<br />");
+        if (!forUpdate || "domain" in p) {
+            if (!has("domain")) keys.push("domain_error_empty<br>");
+            else if (!DOMAIN_RE.test(str(p.domain))) keys.push("domain_error_regex<br>");
+        }
+        for (const q of ["hd_quota", "traffic_quota"]) {
+            if (forUpdate && !(q in p)) continue;
+            if (!has(q)) keys.push(`${q}_error_empty<br />`, `${q}_error_regex<br />`);
+            else if (!/^-?\d+$/.test(str(p[q]))) keys.push(`${q}_error_regex<br />`);
+        }
+        if ((!forUpdate || "allow_override" in p) && !has("allow_override")) keys.push("allow_override_error_empty<br />");
+        for (const q of ["pm_process_idle_timeout", "pm_max_requests", "http_port", "https_port"]) {
+            if (forUpdate && !(q in p)) continue;
+            if (!/^\d+$/.test(str(p[q]))) keys.push(`${q}_error_regex<br />`);
+        }
+        return keys;
+    }
+
+    private webComputed(row: Row): void {
+        const client = this.tables.client.find((c) => Number(c.__groupid) === Number(row.sys_groupid));
+        const n = client ? Number(client.client_id) : 0;
+        const id = row.domain_id;
+        row.document_root = `/var/www/clients/client${n}/web${id}`;
+        row.system_user = `web${id}`;
+        row.system_group = `client${n}`;
+        row.sys_perm_group = "ru";
+        row.php_open_basedir = `/var/www/clients/client${n}/web${id}/web:/var/www/clients/client${n}/web${id}/private:/var/www/clients/client${n}/web${id}/tmp:/var/www/${row.domain}/web:/srv/www/${row.domain}/web:/usr/share/php5:/usr/share/php:/tmp:/usr/share/phpmyadmin:/etc/phpmyadmin:/var/lib/phpmyadmin:/dev/random:/dev/urandom`;
+    }
+
+    fn_sites_web_domain_add(_sid: Val, clientId: Val, params: Val, _readonly?: Val): Val {
+        const p = (Array.isArray(params) ? {} : params ?? {}) as Row;
+        this.owner(clientId);
+        const keys = this.webErrors(p, false);
+        if (keys.length === 0 && this.tables.web_domain.some((r) => str(r.domain).toLowerCase() === str(p.domain).toLowerCase())) keys.push("domain_error_unique<br>");
+        if (keys.length) this.validationFault(keys);
+        const row = this.insert("web_domain", clientId, p);
+        this.webComputed(row);
+        return String(row.domain_id);
+    }
+
+    fn_sites_web_domain_update(_sid: Val, clientId: Val, id: Val, params: Val): Val {
+        const p = { ...((params ?? {}) as Row) };
+        // The handler fills these in BEFORE merging with the stored row (§6.5).
+        for (const k of ["pm_max_children", "pm_start_servers", "pm_min_spare_servers", "pm_max_spare_servers"]) if (!(k in p)) p[k] = 1;
+        if (!("log_retention" in p)) p.log_retention = 30;
+        const row = this.find("web_domain", id);
+        if (!row) {
+            throw new Fault(
+                "data_processing_error",
+                "no_server_error<br />\ndomain_error_empty<br>\ntraffic_quota_error_empty<br />\ntraffic_quota_error_regex<br />\ndocumentroot_error_empty<br />\nsysuser_error_empty<br />\ninvalid_system_user_or_group_txt<br>\nsysgroup_error_empty<br />\ninvalid_system_user_or_group_txt<br>\nallow_override_error_empty<br />\npm_process_idle_timeout_error_regex<br />\npm_max_requests_error_regex<br />\nhttp_port_error_regex<br />\nhttps_port_error_regex<br />\n",
+            );
+        }
+        const keys = this.webErrors(p, true);
+        if (keys.length) this.validationFault(keys);
+        if ("domain" in p && this.tables.web_domain.some((r) => r !== row && str(r.domain).toLowerCase() === str(p.domain).toLowerCase())) this.validationFault(["domain_error_unique<br>"]);
+        return this.merge("web_domain", row, clientId, p);
+    }
+
+    fn_sites_web_domain_delete(_sid: Val, id: Val): Val {
+        return this.remove("web_domain", id);
+    }
+
+    private remove(table: string, id: Val): number {
+        const i = this.tables[table].findIndex((r) => Number(r[TABLE_ID[table]]) === Number(id));
+        if (i < 0) return 0;
+        this.tables[table].splice(i, 1);
+        return 1;
+    }
+
+    // ---- DNS ------------------------------------------------------------------------------
+
+    fn_dns_zone_get(_sid: Val, arg: Val): Val {
+        return this.genericGet("dns_soa", arg);
+    }
+
+    fn_dns_zone_get_id(_sid: Val, origin: Val): Val {
+        const o = str(origin);
+        if (!/^[\w-]+(\.[\w-]+)*$/.test(o)) throw new Fault("no_domain_found", "Invalid domain name.");
+        const hit = this.tables.dns_soa.find((r) => str(r.origin).toLowerCase().startsWith(o.toLowerCase()));
+        if (!hit) throw new Fault("no_domain_found", "There is no domain ID with informed domain name.");
+        return Number(hit.id);
+    }
+
+    private zoneErrors(p: Row, forUpdate: boolean): string[] {
+        const keys: string[] = [];
+        const has = (k: string) => p[k] !== undefined && p[k] !== null && str(p[k]) !== "";
+        const check = (k: string) => !forUpdate || k in p;
+        if (check("server_id") && !has("server_id")) keys.push("server_id_error_empty<br />");
+        if (check("origin")) {
+            if (!has("origin")) keys.push("origin_error_empty<br />", "origin_error_regex<br />");
+            else if (!ZONE_RE.test(str(p.origin))) keys.push("origin_error_regex<br />");
+        }
+        if (check("ns") && !/^[\w.\-]{1,255}$/.test(str(p.ns))) keys.push("ns_error_regex<br />");
+        if (check("mbox")) {
+            if (!has("mbox")) keys.push("mbox_error_empty<br />", "mbox_error_regex<br />");
+            else if (!/^[\w.\-]{1,255}\.$/.test(str(p.mbox))) keys.push("mbox_error_regex<br />");
+        }
+        for (const k of ["refresh", "retry", "expire", "minimum", "ttl"]) {
+            if (check(k) && !(isNum(p[k]) && Number(p[k]) >= 60 && Number(p[k]) <= 2147483647)) keys.push(`${k}_range_error<br />`);
+        }
+        return keys;
+    }
+
+    fn_dns_zone_add(_sid: Val, clientId: Val, params: Val): Val {
+        const p = (params ?? {}) as Row;
+        this.owner(clientId);
+        const keys = this.zoneErrors(p, false);
+        if (keys.length === 0 && this.tables.dns_soa.some((r) => str(r.origin) === str(p.origin))) keys.push("origin_error_unique<br />");
+        if (keys.length) this.validationFault(keys);
+        const row = this.insert("dns_soa", clientId, this.upperFlags(p, ["active", "dnssec_wanted"]));
+        return String(row.id);
+    }
+
+    private upperFlags(p: Row, flags: string[]): Row {
+        const o = { ...p };
+        for (const f of flags) if (typeof o[f] === "string") o[f] = str(o[f]).toUpperCase();
+        return o;
+    }
+
+    fn_dns_zone_update(_sid: Val, clientId: Val, id: Val, params: Val): Val {
+        const p = (params ?? {}) as Row;
+        const row = this.find("dns_soa", id);
+        if (!row) this.validationFault(this.zoneErrors({}, false));
+        const keys = this.zoneErrors(p, true);
+        if (keys.length) this.validationFault(keys);
+        return this.merge("dns_soa", row!, clientId, this.upperFlags(p, ["active", "dnssec_wanted"]));
+    }
+
+    fn_dns_zone_delete(_sid: Val, id: Val): Val {
+        return this.remove("dns_soa", id); // the zone's records stay (no cascade)
+    }
+
+    fn_dns_a_get(_sid: Val, arg: Val): Val {
+        return this.genericGet("dns_rr", arg);
+    }
+
+    fn_dns_rr_get_all_by_zone(_sid: Val, zone: Val): Val {
+        return this.tables.dns_rr.filter((r) => Number(r.zone) === Number(zone)).map((r) => this.out(r));
+    }
+
+    private aErrors(p: Row, forUpdate: boolean): string[] {
+        const keys: string[] = [];
+        if (!forUpdate || "data" in p) {
+            if (str(p.data) === "") keys.push("data_error_empty<br />", "ip_error_wrong<br />");
+            else if (!IPV4.test(str(p.data))) keys.push("ip_error_wrong<br />");
+        }
+        if ((!forUpdate || "ttl" in p) && !(isNum(p.ttl) && Number(p.ttl) >= 60)) keys.push("ttl_range_error<br />");
+        return keys;
+    }
+
+    /** The ENUM column: a valid type in any case is stored upper-case, anything else as '' (strict mode: an error). */
+    private rrValues(p: Row, insertStatement: boolean): Row {
+        const o = this.upperFlags(p, ["active"]);
+        if ("type" in o || insertStatement) {
+            const t = str(o.type).toUpperCase();
+            o.type = RR_TYPES.includes(t) ? t : "";
+        }
+        return o;
+    }
+
+    private strictCheck(row: Row): void {
+        if (!this.strict) return;
+        const sql = "INSERT INTO `dns_rr` (`server_id`, `zone`, `name`, `type`, `data`, `ttl`, `active`, `stamp`, `serial`, `sys_userid`, `sys_groupid`, `sys_perm_user`, `sys_perm_group`, `sys_perm_other`) VALUES (…)";
+        if (row.type === "") throw new Fault("database_error", `Data truncated for column 'type' at row 1 ${sql}`);
+        if (str(row.stamp) === "" || str(row.stamp).startsWith("0000")) {
+            throw new Fault("database_error", `Incorrect datetime value: '' for column \`dbispconfig\`.\`dns_rr\`.\`stamp\` at row 1 ${sql}`);
+        }
+    }
+
+    /** update_serial: next YYYYMMDDnn serial, written through dns_zone_update with the SAME client_id (§6.4). */
+    private increaseSerial(clientId: Val, zoneId: Val): void {
+        const zone = this.find("dns_soa", zoneId);
+        if (!zone) return;
+        const d = new Date(this.now() * 1000);
+        const today = Number(`${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, "0")}${String(d.getUTCDate()).padStart(2, "0")}`) * 100;
+        const old = Number(zone.serial);
+        this.merge("dns_soa", zone, clientId, { serial: old >= today + 1 ? old + 1 : today + 1 });
+    }
+
+    fn_dns_a_add(_sid: Val, clientId: Val, params: Val, updateSerial?: Val): Val {
+        const p = (params ?? {}) as Row;
+        this.owner(clientId);
+        const keys = this.aErrors(p, false);
+        if (keys.length) this.validationFault(keys);
+        const values = this.rrValues(p, true);
+        if (this.strict) this.strictCheck({ ...BLANK_ROWS.dns_rr, stamp: "", ...values });
+        const row = this.insert("dns_rr", clientId, values);
+        if (!("stamp" in p)) row.stamp = "0000-00-00 00:00:00";
+        if (updateSerial === true) this.increaseSerial(clientId, row.zone);
+        return String(row.id);
+    }
+
+    fn_dns_a_update(_sid: Val, clientId: Val, id: Val, params: Val, updateSerial?: Val): Val {
+        const p = (params ?? {}) as Row;
+        const row = this.find("dns_rr", id);
+        if (!row) this.validationFault(this.aErrors({}, false));
+        const keys = this.aErrors(p, true);
+        if (keys.length) this.validationFault(keys);
+        const n = this.merge("dns_rr", row!, clientId, this.rrValues(p, false));
+        if (updateSerial === true) this.increaseSerial(clientId, row!.zone);
+        return n;
+    }
+
+    fn_dns_a_delete(_sid: Val, id: Val, updateSerial?: Val): Val {
+        const row = this.find("dns_rr", id);
+        if (row && updateSerial === true) this.increaseSerial(0, row.zone);
+        return this.remove("dns_rr", id);
+    }
+
+    // ---- mail -----------------------------------------------------------------------------
+
+    fn_mail_domain_get(_sid: Val, arg: Val): Val {
+        return this.genericGet("mail_domain", arg);
+    }
+
+    fn_mail_domain_get_by_domain(_sid: Val, domain: Val): Val {
+        if (str(domain) === "") return false;
+        return this.tables.mail_domain.filter((r) => str(r.domain).toLowerCase() === str(domain).toLowerCase()).map((r) => this.out(r));
+    }
+
+    private mailDomainErrors(p: Row, forUpdate: boolean): string[] {
+        if (forUpdate && !("domain" in p)) return [];
+        if (str(p.domain) === "") return ["domain_error_empty<br />", "domain_error_regex<br />"];
+        if (!DOMAIN_RE.test(str(p.domain))) return ["domain_error_regex<br />"];
+        return [];
+    }
+
+    fn_mail_domain_add(_sid: Val, clientId: Val, params: Val): Val {
+        const p = (params ?? {}) as Row;
+        this.owner(clientId);
+        const keys = this.mailDomainErrors(p, false);
+        if (keys.length === 0 && this.tables.mail_domain.some((r) => str(r.domain).toLowerCase() === str(p.domain).toLowerCase())) keys.push("domain_error_unique<br />");
+        if (keys.length) this.validationFault(keys);
+        return String(this.insert("mail_domain", clientId, p).domain_id);
+    }
+
+    fn_mail_domain_update(_sid: Val, clientId: Val, id: Val, params: Val): Val {
+        const p = (params ?? {}) as Row;
+        const row = this.find("mail_domain", id);
+        if (!row) this.validationFault(this.mailDomainErrors({}, false));
+        const keys = this.mailDomainErrors(p, true);
+        if (keys.length) this.validationFault(keys);
+        return this.merge("mail_domain", row!, clientId, p);
+    }
+
+    fn_mail_domain_delete(_sid: Val, id: Val): Val {
+        return this.remove("mail_domain", id); // its mailboxes stay (no cascade)
+    }
+
+    fn_mail_user_get(_sid: Val, arg: Val): Val {
+        return this.genericGet("mail_user", arg, true);
+    }
+
+    private mailUserChecks(p: Row, forUpdate: boolean, self?: Row): void {
+        if (!forUpdate || "email" in p) {
+            const domain = str(p.email).split("@")[1] ?? "";
+            if (!this.tables.mail_domain.some((d) => str(d.domain).toLowerCase() === domain.toLowerCase())) {
+                throw new Fault("mail_domain_does_not_exist", `Mail domain - ${domain} - does not exist as primary.`);
+            }
+        }
+        if ("password" in p && str(p.password) !== "") {
+            const pw = str(p.password);
+            if (Buffer.byteLength(pw) < 8 || strength(pw) < 3) {
+                throw new Fault("data_processing_error", 'The chosen password does not match the security guidelines. It has to be at least 8 chars in length and have a strength of "Good".');
+            }
+        }
+        const keys: string[] = [];
+        if ((!forUpdate || "email" in p) && !/^[\w.+\-]+@[\w.\-]+\.[a-z]{2,}$/i.test(str(p.email))) keys.push("email_error_isemail<br />");
+        if ((!forUpdate || "login" in p) && !/^[_a-z0-9][\w.\-_+@]{1,63}$/.test(str(p.login))) keys.push("login_error_regex<br />");
+        if ((!forUpdate || "quota" in p) && !/^([0-9]{1,})$/.test(str(p.quota))) keys.push("quota_error_value<br />");
+        if (keys.length === 0 && "email" in p && this.tables.mail_user.some((u) => u !== self && str(u.email).toLowerCase() === str(p.email).toLowerCase())) {
+            keys.push("email_error_unique<br />");
+        }
+        if (keys.length) this.validationFault(keys);
+    }
+
+    private mailUserValues(p: Row): Row {
+        const o = { ...p };
+        if ("email" in o) o.email = str(o.email).toLowerCase();
+        if ("password" in o) o.password = str(o.password) === "" ? "" : hashPassword(str(o.password));
+        return o;
+    }
+
+    fn_mail_user_add(_sid: Val, clientId: Val, params: Val): Val {
+        const p = (params ?? {}) as Row;
+        this.owner(clientId);
+        this.mailUserChecks(p, false);
+        return String(this.insert("mail_user", clientId, this.mailUserValues(p)).mailuser_id);
+    }
+
+    fn_mail_user_update(_sid: Val, clientId: Val, id: Val, params: Val): Val {
+        const p = (params ?? {}) as Row;
+        const row = this.find("mail_user", id);
+        if (!row) this.validationFault(["email_error_isemail<br />", "login_error_regex<br />"]);
+        this.mailUserChecks(p, true, row);
+        return this.merge("mail_user", row!, clientId, this.mailUserValues(p));
+    }
+
+    fn_mail_user_delete(_sid: Val, id: Val): Val {
+        return this.remove("mail_user", id);
+    }
+}

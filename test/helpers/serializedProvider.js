@@ -1,0 +1,39 @@
+// Run as a child process, the way Pulumi's engine handles a dynamic provider:
+//   node serializedProvider.js serialize  → prints {kind: serialized text} for the COMPILED providers
+//   node serializedProvider.js run <file> → loads one serialized text with require-from-string (as
+//     @pulumi/pulumi/cmd/dynamic-provider does), configures it from a raw config map, and runs
+//     check + create + read + delete, printing the results as JSON.
+const path = require("node:path");
+const fs = require("node:fs");
+const bin = path.join(__dirname, "..", "..", "bin", "provider");
+
+async function main() {
+    const [mode, file] = process.argv.slice(2);
+    if (mode === "serialize") {
+        const { serializeFunction } = require("@pulumi/pulumi/runtime");
+        const kinds = {
+            dnsZone: require(path.join(bin, "resources", "dnsZone")).dnsZoneProvider,
+            aRecord: require(path.join(bin, "resources", "aRecord")).aRecordProvider,
+            webDomain: require(path.join(bin, "resources", "webDomain")).webDomainProvider,
+            mailDomain: require(path.join(bin, "resources", "mailDomain")).mailDomainProvider,
+            mailbox: require(path.join(bin, "resources", "mailbox")).mailboxProvider,
+        };
+        const out = {};
+        for (const [k, p] of Object.entries(kinds)) out[k] = (await serializeFunction(() => p, { allowSecrets: true })).text;
+        process.stdout.write(JSON.stringify(out));
+        return;
+    }
+    const { text, config, args } = JSON.parse(fs.readFileSync(file, "utf8"));
+    const requireFromString = require("require-from-string");
+    const provider = requireFromString(text).handler();
+    await provider.configure({ config: { get: (k) => config[k] } });
+    const checked = await provider.check({}, args);
+    const created = await provider.create(checked.inputs);
+    const read = await provider.read(created.id, created.outs);
+    await provider.delete(created.id, created.outs);
+    process.stdout.write(JSON.stringify({ failures: checked.failures, id: created.id, outs: read.props }));
+}
+main().catch((e) => {
+    process.stderr.write(String(e && e.message));
+    process.exit(1);
+});

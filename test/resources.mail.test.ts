@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mailDomainProvider } from "../provider/resources/mailDomain";
+import { mailboxProvider } from "../provider/resources/mailbox";
+import { Panel, addClient, checked, countCalls, create, read, row, startPanel, update } from "./helpers/panel";
+
+let p: Panel;
+let clientId: number;
+beforeAll(async () => {
+    p = await startPanel();
+    clientId = await addClient(p, "mailcust");
+});
+afterAll(() => p.close());
+
+const PW = "Corr3ct-Horse!";
+const PW2 = "Batt3ry-Staple#";
+const domainRow = (id: string) => row(p, "mail_domain", (r) => String(r.domain_id) === id)!;
+const userRow = (id: string) => row(p, "mail_user", (r) => String(r.mailuser_id) === id);
+
+/** Nothing the panel stores as a password (hash) or our plain passwords may appear in outputs. */
+function expectNoSecrets(outs: Record<string, any>, hashes: string[]) {
+    const text = JSON.stringify({ ...outs, password: undefined });
+    for (const s of [PW, PW2, ...hashes]) expect(text).not.toContain(s);
+    expect(text).not.toMatch(/\$6\$/);
+}
+
+describe("MailDomain", () => {
+    it("create → read → update → read → replace → delete", async () => {
+        const d = await create(mailDomainProvider, { domain: "Mail.Example.com", clientId });
+        const s = domainRow(d.id);
+        expect(s).toMatchObject({ domain: "mail.example.com", active: "y" });
+        expect(Number(s.server_id)).toBe(1);
+        const gid = Number(await p.raw.call("client_get_groupid", clientId));
+        expect(Number(s.sys_groupid)).toBe(gid);
+        expect((await read(mailDomainProvider, d.id, d.outs)).outs).toMatchObject(d.outs);
+
+        const u = await update(mailDomainProvider, d.id, d, { domain: "mail.example.com", clientId, active: false, deleteMailboxes: true });
+        expect(domainRow(d.id).active).toBe("n");
+        expect(Number(domainRow(d.id).sys_groupid)).toBe(gid);
+        expect((await read(mailDomainProvider, d.id, u.outs)).outs).toMatchObject({ active: false, clientId, deleteMailboxes: true });
+
+        const next = await checked(mailDomainProvider, { domain: "mail2.example.com", clientId }, u.inputs);
+        const diff = await mailDomainProvider.diff!(d.id, u.outs, next);
+        expect(diff.replaces).toEqual(["domain"]);
+        expect(diff.deleteBeforeReplace).toBe(true);
+
+        await mailDomainProvider.delete!(d.id, u.outs);
+        expect(p.emu.table("mail_domain").some((r) => String(r.domain_id) === d.id)).toBe(false);
+        await mailDomainProvider.delete!(d.id, u.outs);
+        expect((await read(mailDomainProvider, d.id, u.outs)).id).toBe("");
+    });
+
+    it("refuses to delete a domain with unmanaged mailboxes unless deleteMailboxes, then leaves no orphan", async () => {
+        const d = await create(mailDomainProvider, { domain: "guarded.example.com" });
+        const m = await create(mailboxProvider, { email: "manual@guarded.example.com", password: PW });
+        await expect(mailDomainProvider.delete!(d.id, d.outs)).rejects.toThrow(/manual@guarded\.example\.com.*deleteMailboxes: true/);
+        expect(domainRow(d.id)).toBeDefined();
+        await mailDomainProvider.delete!(d.id, { ...d.outs, deleteMailboxes: true });
+        expect(userRow(m.id)).toBeUndefined();
+        expect(p.emu.table("mail_domain").some((r) => String(r.domain_id) === d.id)).toBe(false);
+    });
+});
+
+describe("Mailbox", () => {
+    it("create → read → update every field → read → replace → delete, laid out as the UI does, no secret in outputs", async () => {
+        const dom = await create(mailDomainProvider, { domain: "box.example.com", clientId });
+        const m = await create(mailboxProvider, { email: "Alice@Box.Example.com", password: PW, name: "Alice", quota: 1024 });
+        const u0 = userRow(m.id)!;
+        expect(u0).toMatchObject({
+            email: "alice@box.example.com", login: "alice@box.example.com", name: "Alice", postfix: "y",
+            disableimap: "n", disablepop3: "n", disablesmtp: "n", disabledeliver: "n",
+            maildir: "/var/vmail/box.example.com/alice", homedir: "/var/vmail",
+        });
+        expect(Number(u0.quota)).toBe(1024 * 1048576);
+        expect(Number(u0.server_id)).toBe(1);
+        expect([Number(u0.uid), Number(u0.gid)]).toEqual([5000, 5000]);
+        const gid = Number(await p.raw.call("client_get_groupid", clientId));
+        expect(Number(u0.sys_groupid)).toBe(gid); // the domain's owner
+        const hash = String(u0.password);
+        expect(hash).toMatch(/^\$/);
+        expectNoSecrets(m.outs, [hash]);
+
+        const r1 = await read(mailboxProvider, m.id, m.outs);
+        expect(r1.outs).toMatchObject({ email: "alice@box.example.com", name: "Alice", quota: 1024, receive: true, imap: true });
+        expectNoSecrets(r1.outs, [hash]);
+
+        const all = { email: "alice@box.example.com", password: PW, name: "Alice A.", quota: 2048, receive: false, imap: false, pop3: false, smtp: false, deliver: false, moveJunk: true };
+        const u = await update(mailboxProvider, m.id, { outs: r1.outs, inputs: m.inputs }, all);
+        const u1 = userRow(m.id)!;
+        expect(u1).toMatchObject({ name: "Alice A.", postfix: "n", disableimap: "y", disablepop3: "y", disablesmtp: "y", disabledeliver: "y", move_junk: "y" });
+        expect(Number(u1.quota)).toBe(2048 * 1048576);
+        expect(String(u1.password)).toBe(hash); // unchanged password is not re-sent
+        expect(Number(u1.sys_groupid)).toBe(gid);
+        const r2 = await read(mailboxProvider, m.id, u.outs);
+        expect(r2.outs).toMatchObject({ ...all, password: PW });
+
+        // A password change is an update (not a replace) that re-hashes.
+        const pw = await update(mailboxProvider, m.id, { outs: r2.outs, inputs: u.inputs }, { ...all, password: PW2 });
+        expect(pw.diff.changes).toBe(true);
+        expect(String(userRow(m.id)!.password)).not.toBe(hash);
+        expectNoSecrets(pw.outs, [String(userRow(m.id)!.password)]);
+
+        const next = await checked(mailboxProvider, { ...all, email: "alice2@box.example.com" }, pw.inputs);
+        const d = await mailboxProvider.diff!(m.id, pw.outs, next);
+        expect(d.replaces).toEqual(["email"]);
+        expect(d.deleteBeforeReplace).toBe(true);
+
+        await mailboxProvider.delete!(m.id, pw.outs);
+        expect(userRow(m.id)).toBeUndefined();
+        await mailboxProvider.delete!(m.id, pw.outs);
+        expect((await read(mailboxProvider, m.id, pw.outs)).id).toBe("");
+        await mailDomainProvider.delete!(dom.id, dom.outs);
+    });
+
+    it("handles the bare-Map answer of older panels when finding a mailbox by address", async () => {
+        p.emu.setLegacy(true);
+        try {
+            await create(mailDomainProvider, { domain: "legacy.example.com" });
+            await p.raw.call("mail_user_add", 0, { server_id: 1, email: "old@legacy.example.com", login: "old@legacy.example.com", password: PW, quota: 0, postfix: "y" });
+            const m = await create(mailboxProvider, { email: "old@legacy.example.com", password: PW2, adopt: true });
+            expect(userRow(m.id)!.email).toBe("old@legacy.example.com");
+            expect(p.emu.table("mail_user").filter((r) => r.email === "old@legacy.example.com").length).toBe(1);
+        } finally {
+            p.emu.setLegacy(false);
+        }
+    });
+
+    it("an existing mailbox without adopt gives a clear error", async () => {
+        await create(mailDomainProvider, { domain: "dup.example.com" });
+        await create(mailboxProvider, { email: "bob@dup.example.com", password: PW });
+        await expect(create(mailboxProvider, { email: "bob@dup.example.com", password: PW })).rejects.toThrow(/already exists.*adopt: true/);
+    });
+
+    it("sees a mailbox deleted in the panel as gone", async () => {
+        await create(mailDomainProvider, { domain: "gone.example.com" });
+        const m = await create(mailboxProvider, { email: "x@gone.example.com", password: PW });
+        await p.raw.call("mail_user_delete", Number(m.id));
+        expect((await read(mailboxProvider, m.id, m.outs)).id).toBe("");
+    });
+
+    it("costs one add to create (domain facts cached), one call to update, read and delete", async () => {
+        await create(mailDomainProvider, { domain: "calls.example.com" });
+        await create(mailboxProvider, { email: "warm@calls.example.com", password: PW });
+        const c = await countCalls(p, () => create(mailboxProvider, { email: "one@calls.example.com", password: PW }));
+        expect(c.calls).toEqual(["mail_user_add"]);
+        const m = c.result;
+        const u = await countCalls(p, () => update(mailboxProvider, m.id, m, { email: "one@calls.example.com", password: PW, quota: 5 }));
+        expect(u.calls).toEqual(["mail_user_update"]);
+        const r = await countCalls(p, () => read(mailboxProvider, m.id, u.result.outs));
+        expect(r.calls).toEqual(["mail_user_get"]);
+        const d = await countCalls(p, () => mailboxProvider.delete!(m.id, u.result.outs));
+        expect(d.calls).toEqual(["mail_user_delete"]);
+    });
+});
