@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { WIRE, parseDecoded } from "../helpers/wire";
-import type { Val } from "./soapxml";
+import { Val, parseCall } from "./soapxml";
 
 
 function storedRow(capture: string): Record<string, Val> {
@@ -40,3 +40,6 @@ export const SERVER_CONFIG: Record<string, Record<string, Val>> = {
 };
 
 export const FUNCTION_LIST: Val[] = decoded("08_get_function_list");
+
+/** The columns the captured client_add request set (the rest show the panel's defaults). */
+export const CLIENT_ADD_SENT = new Set(Object.keys(parseCall(fs.readFileSync(path.join(WIRE, "04_client_add.request.xml"), "utf8")).args[2] as object));

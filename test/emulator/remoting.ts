@@ -5,7 +5,7 @@
  * that do not cascade, password hashes in mail_user_get, session expiry and IP lockout.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { BLANK_ROWS, CLIENT_ROW, FUNCTION_LIST, SERVER_CONFIG } from "./fixtureData";
+import { BLANK_ROWS, CLIENT_ADD_SENT, CLIENT_ROW, FUNCTION_LIST, SERVER_CONFIG } from "./fixtureData";
 import type { Val } from "./soapxml";
 
 export type Row = Record<string, Val>;
@@ -73,6 +73,7 @@ const SIGNATURES: Record<string, [string, number, number]> = {
     mail_domain_delete: ["remoting_mail", 2, 2],
     mail_user_get: ["remoting_mail", 2, 2],
     mail_user_add: ["remoting_mail", 3, 3],
+    mail_user_get_all_by_client: ["remoting_mail", 2, 2],
     mail_user_update: ["remoting_mail", 4, 4],
     mail_user_delete: ["remoting_mail", 2, 2],
 };
@@ -131,6 +132,11 @@ export class Panel {
         return Math.floor(Date.now() / 1000) + this.clockOffset;
     }
 
+    /** Aligns auto-increment ids with a recorded panel (conformance replay). */
+    setNextId(table: string, id: number): void {
+        this.nextId[table] = id;
+    }
+
     loginFailures(): number {
         const t = this.now();
         this.failures = this.failures.filter((f) => f > t - 300);
@@ -139,6 +145,12 @@ export class Panel {
 
     private fail(): void {
         this.failures.push(this.now());
+    }
+
+    /** As the capture did with `UPDATE remote_session SET tstamp = UNIX_TIMESTAMP()-1`. */
+    expireSession(sid: string): void {
+        const s = this.sessions.get(sid);
+        if (s) s.tstamp = this.now() - 1;
     }
 
     expireAllSessions(): void {
@@ -224,6 +236,7 @@ export class Panel {
         const idCol = TABLE_ID[table];
         const rows = this.tables[table];
         if (arg === null || arg === undefined) return [];
+        if (Array.isArray(arg)) arg = {}; // PHP: an empty array is a filter without terms
         if (typeof arg === "object" && !Array.isArray(arg)) {
             let hits = rows.filter((r) =>
                 Object.entries(arg).every(([k, v]) => {
@@ -274,12 +287,14 @@ export class Panel {
         row[idCol] = this.nextId[table]++;
         row.sys_userid = userid;
         row.sys_groupid = groupid;
-        for (const [k, v] of Object.entries(values)) if (k in blank && k !== idCol) row[k] = this.coerce(blank[k], v);
+        for (const [k, v] of Object.entries(values)) if (k in blank && k !== idCol) row[k] = this.coerce(blank[k], v, k);
         this.tables[table].push(row);
         return row;
     }
 
-    private coerce(sample: Val, v: Val): Val {
+    private coerce(sample: Val, v: Val, column = ""): Val {
+        // MySQL stores '' in a nullable DATETIME as NULL.
+        if (v === "" && sample === null && /_date$/.test(column)) return null;
         if (typeof sample === "number") return isNum(v) ? Number(v) : typeof v === "boolean" ? Number(v) : 0;
         if (v === null) return null;
         return typeof v === "boolean" ? (v ? "1" : "") : String(v);
@@ -289,7 +304,7 @@ export class Panel {
     private merge(table: string, row: Row, clientId: Val, params: Row): number {
         const before = JSON.stringify(row);
         const blank = BLANK_ROWS[table];
-        for (const [k, v] of Object.entries(params)) if (k in blank && k !== TABLE_ID[table]) row[k] = this.coerce(blank[k], v);
+        for (const [k, v] of Object.entries(params)) if (k in blank && k !== TABLE_ID[table]) row[k] = this.coerce(blank[k], v, k);
         if (Number(clientId) > 0) {
             const o = this.owner(clientId);
             row.sys_userid = o.userid;
@@ -299,7 +314,8 @@ export class Panel {
     }
 
     private validationFault(keys: string[]): never {
-        throw new Fault("data_processing_error", keys.join("\n") + "\n");
+        // PHP joins the messages with CRLF.
+        throw new Fault("data_processing_error", keys.join("\r\n") + "\r\n");
     }
 
     // ---- clients --------------------------------------------------------------------------
@@ -309,7 +325,9 @@ export class Panel {
         if (this.tables.client.some((c) => c.username === p.username)) throw new Fault("data_processing_error", "Duplicate username<br />");
         const id = this.nextId.client++;
         const row: Row = {};
-        for (const [k, v] of Object.entries(CLIENT_ROW)) row[k] = k in p ? str(p[k]) : /^limit_/.test(k) ? "0" : typeof v === "string" ? "" : v;
+        // Columns client_add was not given keep the panel's defaults (what the captured client
+        // shows for columns its request left out); those it was given fall back to ''/0.
+        for (const [k, v] of Object.entries(CLIENT_ROW)) row[k] = k in p ? str(p[k]) : CLIENT_ADD_SENT.has(k) ? (/^limit_/.test(k) ? "0" : "") : v;
         row.client_id = id;
         row.sys_userid = 1;
         row.sys_groupid = 1;
@@ -403,7 +421,7 @@ export class Panel {
         if (!row) {
             throw new Fault(
                 "data_processing_error",
-                "no_server_error<br />\ndomain_error_empty<br>\ntraffic_quota_error_empty<br />\ntraffic_quota_error_regex<br />\ndocumentroot_error_empty<br />\nsysuser_error_empty<br />\ninvalid_system_user_or_group_txt<br>\nsysgroup_error_empty<br />\ninvalid_system_user_or_group_txt<br>\nallow_override_error_empty<br />\npm_process_idle_timeout_error_regex<br />\npm_max_requests_error_regex<br />\nhttp_port_error_regex<br />\nhttps_port_error_regex<br />\n",
+                "no_server_error<br />\r\ndomain_error_empty<br>\r\ntraffic_quota_error_empty<br />\r\ntraffic_quota_error_regex<br />\r\ndocumentroot_error_empty<br />\r\nsysuser_error_empty<br />\r\ninvalid_system_user_or_group_txt<br>\r\nsysgroup_error_empty<br />\r\ninvalid_system_user_or_group_txt<br>\r\nallow_override_error_empty<br />\r\npm_process_idle_timeout_error_regex<br />\r\npm_max_requests_error_regex<br />\r\nhttp_port_error_regex<br />\r\nhttps_port_error_regex<br />\r\n",
             );
         }
         const keys = this.webErrors(p, true);
@@ -635,6 +653,11 @@ export class Panel {
         if ("email" in o) o.email = str(o.email).toLowerCase();
         if ("password" in o) o.password = str(o.password) === "" ? "" : hashPassword(str(o.password));
         return o;
+    }
+
+    fn_mail_user_get_all_by_client(_sid: Val, clientId: Val): Val {
+        const gid = Number(clientId) === 0 ? 1 : Number(this.find("client", clientId)?.__groupid);
+        return this.tables.mail_user.filter((u) => Number(u.sys_groupid) === gid).map((r) => this.out(r));
     }
 
     fn_mail_user_add(_sid: Val, clientId: Val, params: Val): Val {

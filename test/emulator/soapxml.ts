@@ -96,7 +96,7 @@ export function parseCall(xml: string): { method: string; args: Val[] } {
     return { method: local(callKey), args };
 }
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;");
 
 function enc(tag: string, v: Val, used: Set<string>): string {
     if (v === null || v === undefined) return `<${tag} xsi:nil="true"/>`;
