@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Prints the absolute path of a usable `pulumi` CLI on stdout, and nothing else there; progress and
+# build logs go to stderr. In order:
+#   1. `pulumi` on PATH, if it is a v3 at least as new as the pinned version and its bundled
+#      pulumi-resource-pulumi-nodejs plugin is next to it or on PATH (set PULUMI_ISPCONFIG_IGNORE_PATH=1
+#      to skip this step);
+#   2. the cached build ${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-ispconfig/pulumi-<version>/bin/pulumi
+#      (override the pulumi-ispconfig directory with PULUMI_ISPCONFIG_CACHE);
+#   3. otherwise it builds that binary from the Go module proxy (tools/pulumi-cli pins the version,
+#      go.sum pins the dependencies): several minutes, ~2 GiB of memory, needs `go` >= 1.25.
+# The pinned version is the one in tools/pulumi-cli/go.mod; it matches @pulumi/pulumi in package.json.
+# The cache's bin/ also gets scripts/pulumi-resource-pulumi-nodejs, the plugin that runs dynamic
+# providers, so the printed directory is a complete `root` for the Automation API:
+#   PulumiCommand.get({ root: path.dirname(path.dirname(printedPath)) })
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/.." && pwd)
+moddir="$repo/tools/pulumi-cli"
+shim="$here/pulumi-resource-pulumi-nodejs"
+
+log() { printf 'pulumi-cli.sh: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+version=$(awk '$1 == "github.com/pulumi/pulumi/pkg/v3" { print $2; exit }' "$moddir/go.mod")
+[ -n "$version" ] || die "no github.com/pulumi/pulumi/pkg/v3 requirement in $moddir/go.mod"
+sdk_version=$(node -p 'require(process.argv[1]).dependencies["@pulumi/pulumi"]' "$repo/package.json" 2>/dev/null || true)
+if [ -n "$sdk_version" ] && [ "v$sdk_version" != "$version" ]; then
+    log "warning: tools/pulumi-cli pins $version but package.json has @pulumi/pulumi $sdk_version"
+fi
+
+cache="${PULUMI_ISPCONFIG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-ispconfig}"
+root="$cache/pulumi-$version"
+bin="$root/bin"
+
+# `pulumi version` prints e.g. "v3.248.0"; never let it look for updates.
+cli_version() { PULUMI_SKIP_UPDATE_CHECK=true "$1" version 2>/dev/null | tail -n 1; }
+
+# compatible HAVE: a v3 CLI no older than the pinned one (the Automation API only needs >= its minimum).
+compatible() {
+    local have=${1#v} want=${version#v}
+    have=${have%%[-+]*}
+    [[ $have =~ ^3\.[0-9]+\.[0-9]+$ ]] || return 1
+    [ "$(printf '%s\n%s\n' "$want" "$have" | sort -V | head -n 1)" = "$want" ]
+}
+
+# 1. PATH
+if [ -z "${PULUMI_ISPCONFIG_IGNORE_PATH:-}" ] && found=$(command -v pulumi 2>/dev/null) && [ -x "$found" ]; then
+    found=$(cd "$(dirname "$found")" && pwd)/$(basename "$found")
+    have=$(cli_version "$found" || true)
+    real=$(readlink -f "$found")
+    if ! compatible "$have"; then
+        log "ignoring $found: version '${have}' is not a v3 >= $version"
+    elif [ -x "$(dirname "$real")/pulumi-resource-pulumi-nodejs" ] || command -v pulumi-resource-pulumi-nodejs >/dev/null 2>&1; then
+        printf '%s\n' "$found"
+        exit 0
+    else
+        log "ignoring $found ($have): no pulumi-resource-pulumi-nodejs next to it or on PATH"
+    fi
+fi
+
+install_shim() {
+    if ! cmp -s "$shim" "$bin/pulumi-resource-pulumi-nodejs" 2>/dev/null; then
+        cp "$shim" "$bin/pulumi-resource-pulumi-nodejs.tmp.$$"
+        chmod 755 "$bin/pulumi-resource-pulumi-nodejs.tmp.$$"
+        mv -f "$bin/pulumi-resource-pulumi-nodejs.tmp.$$" "$bin/pulumi-resource-pulumi-nodejs"
+    fi
+}
+
+cached_ok() { [ -x "$bin/pulumi" ] && [ "$(cli_version "$bin/pulumi" || true)" = "$version" ]; }
+
+# 2. cache
+mkdir -p "$bin"
+if cached_ok; then
+    install_shim
+    printf '%s\n' "$bin/pulumi"
+    exit 0
+fi
+
+# 3. build, one builder at a time (test workers or two checkouts may ask at once).
+command -v go >/dev/null 2>&1 || die "no pulumi $version on PATH or in $bin, and no 'go' to build it (install Go >= 1.25, or put a pulumi >= $version with its bundled plugins on PATH)"
+exec 9>"$root/.build.lock"
+if command -v flock >/dev/null 2>&1; then
+    flock 9
+fi
+if ! cached_ok; then
+    log "building pulumi $version into $bin (this takes several minutes)"
+    start=$(date +%s)
+    tmp="$bin/.pulumi.build.$$"
+    trap 'rm -f "$tmp"' EXIT
+    # As Pulumi's Makefile: the version is stamped with -X; as its release builds: static, stripped.
+    (
+        cd "$moddir"
+        GOWORK=off CGO_ENABLED=0 go build -mod=readonly -trimpath \
+            -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
+            -o "$tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+    ) >&2 || die "go build of github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$version failed (see above)"
+    mv -f "$tmp" "$bin/pulumi"
+    trap - EXIT
+    log "built $("$bin/pulumi" version 2>/dev/null) in $(( $(date +%s) - start ))s, $(du -h "$bin/pulumi" | cut -f1)"
+    cached_ok || die "built $bin/pulumi but it reports version '$(cli_version "$bin/pulumi" || true)', not $version"
+fi
+install_shim
+printf '%s\n' "$bin/pulumi"
