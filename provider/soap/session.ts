@@ -1,5 +1,5 @@
 import { Caller } from "../api/caller";
-import { decodeResponse } from "./decode";
+import { MAX_RESPONSE_BYTES, decodeResponse } from "./decode";
 import { encodeRequest, soapAction, soapUri } from "./envelope";
 import { AuthError, ISPConfigError } from "./errors";
 import { createLimiter } from "./limiter";
@@ -32,6 +32,8 @@ export interface SessionOptions {
     maxConcurrency?: number;
     /** Observer of every call made (benchmarks, tests); never sees the arguments. */
     onCall?: (method: string, ms: number, ok: boolean) => void;
+    /** Answers larger than this are refused. Default {@link MAX_RESPONSE_BYTES}. */
+    maxResponseBytes?: number;
     /** Clock in ms, for tests. */
     now?: () => number;
 }
@@ -83,6 +85,7 @@ export function createSession(opts: SessionOptions): Session {
         return e;
     };
 
+    /** One request/answer; callers decide whether it takes a concurrency slot. */
     async function raw(method: string, args: SoapValue[]): Promise<SoapValue> {
         const body = encodeRequest(uri, method, args);
         transport ??= createTransport({
@@ -91,9 +94,10 @@ export function createSession(opts: SessionOptions): Session {
             caFile: opts.caFile,
             timeoutMs: opts.timeoutMs,
             maxSockets: opts.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+            maxResponseBytes: opts.maxResponseBytes,
         });
         const t = transport;
-        return limiter.run(async () => {
+        {
             const started = now();
             let ok = false;
             stats.calls++;
@@ -116,7 +120,7 @@ export function createSession(opts: SessionOptions): Session {
                 // Method names and timings only: arguments carry passwords.
                 if (debug) process.stderr.write(`ispconfig: ${method} ${ms} ms ${ok ? "ok" : "failed"}\n`);
             }
-        });
+        }
     }
 
     function ensureSession(): Promise<string> {
@@ -145,16 +149,24 @@ export function createSession(opts: SessionOptions): Session {
         return pendingLogin;
     }
 
-    async function call(method: string, ...args: SoapValue[]): Promise<SoapValue> {
-        const sid = await ensureSession();
-        try {
-            return await raw(method, [sid, ...args]);
-        } catch (e) {
-            if (!(e instanceof AuthError) || e.faultcode !== "session_does_not_exist") throw e;
-            // Expired (or ended) on the panel: forget it unless another call already renewed it.
-            if (sessionId === sid) sessionId = undefined;
-            return raw(method, [await ensureSession(), ...args]);
-        }
+    /**
+     * The session id is taken inside the concurrency slot, right before sending: calls queued
+     * behind an expiry then wait for the one re-login instead of each sending the dead id
+     * (every such call counts toward the panel's lockout). Login itself takes no slot, so
+     * queued calls can never starve it.
+     */
+    function call(method: string, ...args: SoapValue[]): Promise<SoapValue> {
+        return limiter.run(async () => {
+            const sid = await ensureSession();
+            try {
+                return await raw(method, [sid, ...args]);
+            } catch (e) {
+                if (!(e instanceof AuthError) || e.faultcode !== "session_does_not_exist") throw e;
+                // Ended on the panel: forget it unless another call already renewed it, then retry once.
+                if (sessionId === sid) sessionId = undefined;
+                return raw(method, [await ensureSession(), ...args]);
+            }
+        });
     }
 
     return {
@@ -167,7 +179,7 @@ export function createSession(opts: SessionOptions): Session {
             sessionId = undefined;
             if (!sid) return;
             try {
-                await raw("logout", [sid]);
+                await limiter.run(() => raw("logout", [sid]));
             } catch (e) {
                 if (!(e instanceof ISPConfigError)) throw e;
             }
