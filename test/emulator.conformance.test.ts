@@ -132,3 +132,26 @@ describe("emulator answers every captured request as the real panel did", () => 
         expect(r.ok, r.detail).toBe(true);
     });
 });
+
+describe("with strict sql_mode the emulator fails A-record adds exactly as MariaDB did", () => {
+    const dir = path.join(WIRE, "strict-sql-mode");
+    const names = fs.readdirSync(dir).filter((f) => f.endsWith(".request.xml")).map((f) => f.replace(".request.xml", ""));
+    it.each(names)("%s", async (name) => {
+        const strict = await startEmulator({ strictSqlMode: true });
+        try {
+            const c = readCapture(name, dir);
+            // The captures were made as client 1 with zone 1.
+            strict.panel.fn_client_add("", 0, { username: "jdoe", password: "Cl1ent-Pass!2024" });
+            const login = await post(strict.url, readCapture("01_login").request, "");
+            const ours = />([a-z][0-9a-f]{40})</.exec(login.body)![1];
+            const req = c.request.replace(/(<param0 xsi:type="xsd:string">)[a-z][0-9a-f]{40}</, `$1${ours}<`);
+            const res = await post(strict.url, req, "");
+            const want = JSON.stringify(canonical(normalise(c.response, new Map())));
+            const got = JSON.stringify(canonical(normalise(res.body, new Map())));
+            expect(res.status).toBe(c.status);
+            expect(got, firstDifference(got, want)).toBe(want);
+        } finally {
+            await strict.close();
+        }
+    });
+});

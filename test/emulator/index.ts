@@ -15,6 +15,8 @@ export interface EmulatorOptions extends PanelOptions {
     tls?: { key: string | Buffer; cert: string | Buffer };
     /** Added to every answer, in ms. */
     latencyMs?: number;
+    /** Loopback port; 0 (default) picks a free one. */
+    port?: number;
 }
 
 export type FaultKind = "html500" | "proxy502" | "emptyBody" | "truncated" | "drop" | "timeout" | "lostResponse" | "databaseError";
@@ -146,7 +148,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         sockets.add(s);
         s.on("close", () => sockets.delete(s));
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
 
     return {

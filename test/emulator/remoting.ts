@@ -532,13 +532,17 @@ export class Panel {
         return o;
     }
 
-    private strictCheck(row: Row): void {
+    /**
+     * MariaDB in strict sql_mode (§6.1): an empty ENUM type or an empty DATETIME stamp fails
+     * the INSERT, and the panel echoes the whole statement, values included.
+     */
+    private strictCheck(row: Row, owner: { userid: number; groupid: number }): void {
         if (!this.strict) return;
-        const sql = "INSERT INTO `dns_rr` (`server_id`, `zone`, `name`, `type`, `data`, `ttl`, `active`, `stamp`, `serial`, `sys_userid`, `sys_groupid`, `sys_perm_user`, `sys_perm_group`, `sys_perm_other`) VALUES (…)";
-        if (row.type === "") throw new Fault("database_error", `Data truncated for column 'type' at row 1 ${sql}`);
-        if (str(row.stamp) === "" || str(row.stamp).startsWith("0000")) {
-            throw new Fault("database_error", `Incorrect datetime value: '' for column \`dbispconfig\`.\`dns_rr\`.\`stamp\` at row 1 ${sql}`);
-        }
+        const cols = ["server_id", "zone", "name", "type", "data", "ttl", "active", "stamp", "serial", "sys_userid", "sys_groupid", "sys_perm_user", "sys_perm_group", "sys_perm_other"];
+        const vals: Row = { ...row, stamp: row.stamp ?? "", serial: row.serial ?? 0, sys_userid: owner.userid, sys_groupid: owner.groupid, sys_perm_user: "riud", sys_perm_group: "riud", sys_perm_other: "" };
+        const sql = `INSERT INTO \`dns_rr\` (${cols.map((c) => `\`${c}\``).join(", ")}) VALUES (${cols.map((c) => `'${str(vals[c])}'`).join(", ")})`;
+        if (str(row.type) === "") throw new Fault("database_error", `Data truncated for column 'type' at row 1 ${sql}`);
+        if (str(row.stamp) === "") throw new Fault("database_error", `Incorrect datetime value: '' for column \`dbispconfig\`.\`dns_rr\`.\`stamp\` at row 1 ${sql}`);
     }
 
     /** update_serial: next YYYYMMDDnn serial, written through dns_zone_update with the SAME client_id (§6.4). */
@@ -557,7 +561,13 @@ export class Panel {
         const keys = this.aErrors(p, false);
         if (keys.length) this.validationFault(keys);
         const values = this.rrValues(p, true);
-        if (this.strict) this.strictCheck({ ...BLANK_ROWS.dns_rr, stamp: "", ...values });
+        if (this.strict) {
+            const order = ["server_id", "zone", "name", "type", "data", "ttl", "active"];
+            const row: Row = { server_id: 0, zone: 0, name: "", type: "", ttl: 0, active: "N", stamp: "", serial: 0 };
+            for (const k of order) if (k in values) row[k] = values[k];
+            if ("stamp" in values) row.stamp = values.stamp;
+            this.strictCheck(row, this.owner(clientId));
+        }
         const row = this.insert("dns_rr", clientId, values);
         if (!("stamp" in p)) row.stamp = "0000-00-00 00:00:00";
         if (updateSerial === true) this.increaseSerial(clientId, row.zone);
