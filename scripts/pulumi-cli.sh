@@ -89,9 +89,12 @@ if ! cached_ok; then
     tmp="$bin/.pulumi.build.$$"
     trap 'rm -f "$tmp"' EXIT
     # As Pulumi's Makefile: the version is stamped with -X; as its release builds: static, stripped.
+    # Niced, so that tests running alongside (vitest runs files in parallel) keep their CPU.
+    nice=()
+    if command -v nice >/dev/null 2>&1; then nice=(nice -n 10); fi
     (
         cd "$moddir"
-        GOWORK=off CGO_ENABLED=0 go build -mod=readonly -trimpath \
+        GOWORK=off CGO_ENABLED=0 "${nice[@]}" go build -mod=readonly -trimpath \
             -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
             -o "$tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
     ) >&2 || die "go build of github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$version failed (see above)"
