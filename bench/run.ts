@@ -1,0 +1,191 @@
+/*
+ * Benchmark: calls per operation and wall time per phase, through the providers' own methods,
+ * against the test panel with injected latency — side by side with a baseline client that logs
+ * in and out around every call (as several existing ISPConfig scripts do).
+ *
+ *   npm run bench            (defaults: 20 ms latency, 1000 A records, 200 mixed resources)
+ *   BENCH_LATENCY_MS=5 BENCH_RECORDS=200 npm run bench
+ *
+ * Prints a table and writes bench/results.json. No assertions: numbers, not pass/fail.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import * as runtime from "../provider/runtime";
+import { dnsZoneProvider } from "../provider/resources/dnsZone";
+import { aRecordProvider } from "../provider/resources/aRecord";
+import { webDomainProvider } from "../provider/resources/webDomain";
+import { mailDomainProvider } from "../provider/resources/mailDomain";
+import { mailboxProvider } from "../provider/resources/mailbox";
+import { closeSharedSessions } from "../provider/soap/sharedSession";
+import { createSession } from "../provider/soap/session";
+import { decodeResponse } from "../provider/soap/decode";
+import { startEmulator, Emulator } from "../test/emulator";
+import { responseXml } from "../test/emulator/soapxml";
+
+const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 20);
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 1000);
+const PASSWORD = "ApiPass123!";
+
+interface Phase {
+    scenario: string;
+    client: string;
+    phase: string;
+    ops: number;
+    ms: number;
+    calls: number;
+    logins: number;
+    callsPerOp: number;
+}
+const phases: Phase[] = [];
+
+type Res = { provider: dynamic.ResourceProvider; args: Record<string, unknown>; id?: string; outs?: any; inputs?: any };
+
+async function measure(emu: Emulator, scenario: string, client: string, phase: string, ops: number, fn: () => Promise<unknown>) {
+    const before = emu.calls.length;
+    const t0 = performance.now();
+    await fn();
+    const ms = performance.now() - t0;
+    const calls = emu.calls.slice(before);
+    const p: Phase = {
+        scenario, client, phase, ops, ms: Math.round(ms),
+        calls: calls.length, logins: calls.filter((c) => c.method === "login").length,
+        callsPerOp: Math.round((calls.length / ops) * 100) / 100,
+    };
+    phases.push(p);
+    return p;
+}
+
+/** The engine's order: check, then create; all independent resources at once. */
+async function createAll(rs: Res[]) {
+    await Promise.all(rs.map(async (r) => {
+        const c = await r.provider.check!({}, r.args);
+        if (c.failures?.length) throw new Error(JSON.stringify(c.failures));
+        r.inputs = c.inputs;
+        const out = await r.provider.create(c.inputs);
+        r.id = out.id;
+        r.outs = out.outs;
+    }));
+}
+const readAll = (rs: Res[]) => Promise.all(rs.map(async (r) => { r.outs = (await r.provider.read!(r.id!, r.outs)).props; }));
+async function updateAll(rs: Res[], change: (r: Res) => Record<string, unknown>) {
+    await Promise.all(rs.map(async (r) => {
+        const args = { ...r.args, ...change(r) };
+        const c = await r.provider.check!(r.inputs, args);
+        const d = await r.provider.diff!(r.id!, r.outs, c.inputs);
+        if (!d.changes) return;
+        r.outs = (await r.provider.update!(r.id!, r.outs, c.inputs)).outs;
+        r.inputs = c.inputs;
+        r.args = args;
+    }));
+}
+const deleteAll = (rs: Res[]) => Promise.all(rs.map((r) => r.provider.delete!(r.id!, r.outs)));
+
+/** What a login-per-call tool does for one operation. */
+async function baselineCall(url: string, method: string, ...args: any[]) {
+    const s = createSession({ endpoint: url, username: "apiuser", password: PASSWORD });
+    try {
+        return await s.call(method, ...args);
+    } finally {
+        await s.close();
+    }
+}
+
+async function aRecords(emu: Emulator) {
+    const name = `${RECORDS} A records`;
+    const zone = { provider: dnsZoneProvider, args: { origin: "bench.example.com", ns: "ns1.example.com", mbox: "hostmaster@example.com" } } as Res;
+    await createAll([zone]);
+    const recs: Res[] = Array.from({ length: RECORDS }, (_, i) => ({ provider: aRecordProvider, args: { zoneId: zone.id, name: `host${i}`, address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` } }));
+    await measure(emu, name, "pulumi-ispconfig", "create", RECORDS, () => createAll(recs));
+    await measure(emu, name, "pulumi-ispconfig", "refresh", RECORDS, () => readAll(recs));
+    await measure(emu, name, "pulumi-ispconfig", "update", RECORDS, () => updateAll(recs, () => ({ ttl: 600 })));
+    await measure(emu, name, "pulumi-ispconfig", "destroy", RECORDS, () => deleteAll(recs));
+
+    // Baseline: the same operations, one login and logout around each call, one after another.
+    const zoneId = Number(zone.id);
+    const ids: number[] = [];
+    await measure(emu, name, "baseline (login per call)", "create", RECORDS, async () => {
+        for (let i = 0; i < RECORDS; i++) ids.push(Number(await baselineCall(emu.url, "dns_a_add", 0, { server_id: 1, zone: zoneId, name: `base${i}`, type: "A", data: "10.1.1.1", ttl: 3600, active: "Y" }, true)));
+    });
+    await measure(emu, name, "baseline (login per call)", "refresh", RECORDS, async () => {
+        for (const id of ids) await baselineCall(emu.url, "dns_a_get", id);
+    });
+    await measure(emu, name, "baseline (login per call)", "update", RECORDS, async () => {
+        for (const id of ids) await baselineCall(emu.url, "dns_a_update", 0, id, { ttl: 600, type: "A" }, true);
+    });
+    await measure(emu, name, "baseline (login per call)", "destroy", RECORDS, async () => {
+        for (const id of ids) await baselineCall(emu.url, "dns_a_delete", id, true);
+    });
+    await deleteAll([zone]);
+}
+
+async function mixed(emu: Emulator) {
+    const name = "mixed program, 200 resources";
+    const zones: Res[] = Array.from({ length: 10 }, (_, i) => ({ provider: dnsZoneProvider, args: { origin: `mix${i}.example.com`, ns: "ns1.example.com", mbox: "hostmaster@example.com" } }));
+    const mailDomains: Res[] = Array.from({ length: 20 }, (_, i) => ({ provider: mailDomainProvider, args: { domain: `mix${i}.example.org` } }));
+    const sites: Res[] = Array.from({ length: 20 }, (_, i) => ({ provider: webDomainProvider, args: { domain: `mix${i}.example.net` } }));
+    const first = [...zones, ...mailDomains, ...sites];
+    let records: Res[] = [];
+    let boxes: Res[] = [];
+    const all = () => [...first, ...records, ...boxes];
+    await measure(emu, name, "pulumi-ispconfig", "create", 200, async () => {
+        await createAll(first);
+        records = zones.flatMap((z, zi) => Array.from({ length: 10 }, (_, i) => ({ provider: aRecordProvider, args: { zoneId: z.id, name: `h${i}`, address: `10.0.${zi}.${i}` } })));
+        boxes = mailDomains.flatMap((d, di) => [0, 1, 2, 3, 4].slice(0, di < 10 ? 3 : 2).map((i) => ({ provider: mailboxProvider, args: { email: `u${i}@mix${di}.example.org`, password: "Corr3ct-Horse!", quota: 100 } })));
+        await createAll([...records, ...boxes]);
+    });
+    await measure(emu, name, "pulumi-ispconfig", "refresh", all().length, () => readAll(all()));
+    await measure(emu, name, "pulumi-ispconfig", "update", all().length, () => updateAll(all(), (r) => (r.provider === mailboxProvider ? { quota: 200 } : r.provider === webDomainProvider ? { hdQuota: 1000 } : r.provider === mailDomainProvider ? { active: false } : { ttl: 600 })));
+    await measure(emu, name, "pulumi-ispconfig", "destroy", all().length, async () => {
+        await deleteAll([...records, ...boxes]);
+        await deleteAll(first);
+    });
+    return all().length;
+}
+
+function decodeBench() {
+    const row = (i: number) => ({ id: String(i), sys_userid: "1", sys_groupid: "1", sys_perm_user: "riud", sys_perm_group: "riud", sys_perm_other: "", server_id: "1", zone: "1", name: `host${i}`, type: "A", data: `10.0.${(i >> 8) & 255}.${i & 255}`, aux: "0", ttl: "3600", active: "Y", stamp: "2026-11-25 10:00:00", serial: "0" });
+    const xml = responseXml("dns_rr_get_all_by_zone", Array.from({ length: 10_000 }, (_, i) => row(i + 1)));
+    for (let i = 0; i < 3; i++) decodeResponse(xml, 200, "dns_rr_get_all_by_zone"); // warm-up
+    const times: number[] = [];
+    global.gc?.();
+    const heap0 = process.memoryUsage().heapUsed;
+    let peak = heap0;
+    for (let i = 0; i < 10; i++) {
+        const t0 = performance.now();
+        const v = decodeResponse(xml, 200, "dns_rr_get_all_by_zone") as unknown[];
+        times.push(performance.now() - t0);
+        peak = Math.max(peak, process.memoryUsage().heapUsed);
+        if (v.length !== 10_000) throw new Error("decode lost rows");
+    }
+    times.sort((a, b) => a - b);
+    return { bytes: Buffer.byteLength(xml), medianMs: Math.round(times[5] * 10) / 10, minMs: Math.round(times[0] * 10) / 10, heapPeakMB: Math.round(((peak - heap0) / 1048576) * 10) / 10 };
+}
+
+async function main() {
+    const emu = await startEmulator({ latencyMs: LATENCY });
+    runtime.configureWith({ "ispconfig:endpoint": emu.url, "ispconfig:username": "apiuser", "ispconfig:password": PASSWORD });
+    await aRecords(emu);
+    await mixed(emu);
+    await closeSharedSessions();
+    await emu.close();
+    const decode = decodeBench();
+
+    const pad = (s: string | number, n: number) => String(s).padEnd(n);
+    const lines = [`latency ${LATENCY} ms per call; provider concurrency cap 8 (default)`, ""];
+    lines.push(`${pad("scenario", 30)}${pad("client", 28)}${pad("phase", 9)}${pad("ops", 6)}${pad("wall ms", 9)}${pad("calls", 7)}${pad("calls/op", 9)}${pad("logins", 7)}speed-up`);
+    for (const p of phases) {
+        const base = phases.find((b) => b.scenario === p.scenario && b.phase === p.phase && b.client.startsWith("baseline"));
+        const ratio = base && p !== base ? `${(base.ms / p.ms).toFixed(1)}×` : "";
+        lines.push(`${pad(p.scenario, 30)}${pad(p.client, 28)}${pad(p.phase, 9)}${pad(p.ops, 6)}${pad(p.ms, 9)}${pad(p.calls, 7)}${pad(p.callsPerOp, 9)}${pad(p.logins, 7)}${ratio}`);
+    }
+    lines.push("", `decode dns_rr_get_all_by_zone, 10,000 records (${(decode.bytes / 1048576).toFixed(1)} MB): median ${decode.medianMs} ms, min ${decode.minMs} ms, heap +${decode.heapPeakMB} MB`);
+    process.stdout.write(lines.join("\n") + "\n");
+    const out = path.join(__dirname, "..", "..", "bench", "results.json");
+    fs.writeFileSync(fs.existsSync(path.dirname(out)) ? out : "bench-results.json", JSON.stringify({ latencyMs: LATENCY, records: RECORDS, phases, decode, node: process.version, at: new Date().toISOString() }, null, 2));
+}
+
+main().catch((e) => {
+    process.stderr.write(`${e?.stack ?? e}\n`);
+    process.exit(1);
+});
