@@ -1,0 +1,112 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+
+/*
+ * The example through the real Pulumi engine (scripts/e2e.ts, run as plain Node: the engine
+ * serializes each provider into state and runs it in its own plugin process). Needs the
+ * compiled bin/ (npm test builds it) and the pinned CLI (built once per machine if missing).
+ */
+const run = promisify(execFile);
+const repo = path.join(__dirname, "..");
+const driver = path.join(repo, "bin", "scripts", "e2e.js");
+
+type Row = Record<string, any>;
+interface Step { step: string; seconds: number; soapCalls: number; logins: number; [k: string]: any }
+let steps: Step[] = [];
+let clientGroup = 0;
+const get = (name: string) => steps.find((s) => s.step.startsWith(name))!;
+
+beforeAll(async () => {
+    if (!fs.existsSync(driver)) throw new Error("bin/ is missing: run `npm run build` first (npm test does)");
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ispc-e2e-")), "results.json");
+    const r = await run(process.execPath, [driver, out], { cwd: repo, timeout: 45 * 60_000, maxBuffer: 64 << 20 }).catch((e) => {
+        throw new Error(`e2e driver failed: ${e.message}\n${String(e.stdout ?? "").slice(-2000)}\n${String(e.stderr ?? "").slice(-4000)}`);
+    });
+    // Wall time and SOAP calls per step, in the test output.
+    process.stdout.write(r.stdout);
+    const d = JSON.parse(fs.readFileSync(out, "utf8"));
+    steps = d.steps;
+    clientGroup = d.clientGroup;
+}, 45 * 60_000);
+
+describe("the customer-site example through the Pulumi CLI", () => {
+    it("1. up creates exactly the declared records, owned by the configured client, A records typed, serial moved", () => {
+        const s = get("1 up");
+        expect(s.changes).toEqual({ create: 9 });
+        const t = s.tables;
+        expect(t.dns_soa.map((z: Row) => z.origin)).toEqual(["dev.customer.example."]);
+        expect(t.dns_rr.map((r: Row) => [r.name, r.type, r.data]).sort()).toEqual([
+            ["dev.customer.example.", "A", "192.0.2.10"], ["mail", "A", "192.0.2.25"], ["www", "A", "192.0.2.10"],
+        ]);
+        expect(t.web_domain.map((w: Row) => w.domain)).toEqual(["dev.customer.example"]);
+        expect(t.mail_domain.map((m: Row) => m.domain)).toEqual(["dev.customer.example"]);
+        expect(t.mail_user.map((m: Row) => m.email).sort()).toEqual(["admin@dev.customer.example", "info@dev.customer.example"]);
+        for (const table of ["dns_soa", "dns_rr", "web_domain", "mail_domain", "mail_user"]) {
+            for (const row of t[table]) expect(Number(row.sys_groupid), `${table} owner`).toBe(clientGroup);
+        }
+        // Three record adds moved the serial past the zone's first one.
+        expect(Number(t.dns_soa[0].serial) % 100).toBeGreaterThan(1);
+        expect(s.outputs.documentRoot).toMatch(/^\/var\/www\/clients\/client\d+\/web\d+$/);
+        expect(s.logins).toBe(1);
+    });
+
+    it("2. preview right after: no changes, and the panel saw zero calls", () => {
+        const s = get("2 preview");
+        expect(s.changes).toEqual({ same: 9 });
+        expect(s.soapCalls).toBe(0);
+    });
+
+    it("3. one address and one quota changed in config: exactly 2 updates in preview and up, ownership unchanged", () => {
+        const s = get("3 config change");
+        expect(s.preview).toEqual({ same: 7, update: 2 });
+        expect(s.changes).toEqual({ same: 7, update: 2 });
+        expect(s.tables.dns_rr.find((r: Row) => r.name === "mail").data).toBe("192.0.2.26");
+        expect(Number(s.tables.mail_user.find((m: Row) => m.email.startsWith("admin@")).quota)).toBe(2048 * 1048576);
+        expect(Number(s.tables.mail_user.find((m: Row) => m.email.startsWith("info@")).quota)).toBe(512 * 1048576);
+        for (const table of ["dns_soa", "dns_rr", "mail_user"]) for (const row of s.tables[table]) expect(Number(row.sys_groupid)).toBe(clientGroup);
+    });
+
+    it("4. drift made in the panel shows in refresh; the next up restores it", () => {
+        const s = get("4 drift");
+        expect(s.refresh).toMatchObject({ update: 1, delete: 1 });
+        expect(s.preview).toMatchObject({ create: 1, update: 1 });
+        expect(s.tables.dns_rr.find((r: Row) => r.name === "www").data).toBe("192.0.2.10");
+        expect(s.tables.mail_user.map((m: Row) => m.email).sort()).toEqual(["admin@dev.customer.example", "info@dev.customer.example"]);
+    });
+
+    it("5. a new zone origin is a replace, delete-before-create, with no uniqueness fault", () => {
+        const s = get("5 origin change");
+        expect(s.changes.replace).toBeGreaterThanOrEqual(1);
+        expect(s.faults).toEqual([]);
+        expect(s.tables.dns_soa.map((z: Row) => z.origin)).toEqual(["dev2.customer.example."]);
+        expect(s.tables.dns_rr).toHaveLength(3);
+        expect(s.tables.mail_user.map((m: Row) => m.email).sort()).toEqual(["admin@dev2.customer.example", "info@dev2.customer.example"]);
+    });
+
+    it("6. stack export and the backend's files hold no panel password, mailbox password or hash; __provider no credential", () => {
+        const s = get("6 secrets audit");
+        expect(s.filesScanned).toBeGreaterThan(0);
+        expect(s.where).toEqual([]);
+        expect(s.hits).toBe(0);
+        expect(s.providers).toBeGreaterThan(0);
+        expect(s.providerHits).toBe(0);
+        expect(s.hashLike).toBe(0);
+    });
+
+    it("7. destroy leaves the panel empty (no orphans)", () => {
+        const s = get("7 destroy");
+        expect(s.destroyed).toEqual({ delete: 9 });
+        for (const rows of Object.values(s.tables)) expect(rows).toEqual([]);
+    });
+
+    it("8. a second stack runs beside the first without touching its records", () => {
+        const s = get("8 second stack");
+        expect(s.changes).toEqual({ create: 9 });
+        expect(s.devUntouched).toBe(true);
+        expect(s.destroyed).toEqual({ delete: 9 });
+    });
+});
