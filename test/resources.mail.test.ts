@@ -124,6 +124,15 @@ describe("Mailbox", () => {
         }
     });
 
+    it("hostile and non-ASCII strings round-trip through create and read unchanged", async () => {
+        await create(mailDomainProvider, { domain: "hostile.example.com" });
+        const name = `& < > " ' ]]> </value></item> Zoë Ørsted 日本語 🎉`;
+        const m = await create(mailboxProvider, { email: "h@hostile.example.com", password: PW, name });
+        expect(userRow(m.id)!.name).toBe(name);
+        expect((await read(mailboxProvider, m.id, m.outs)).outs.name).toBe(name);
+        expect(p.emu.table("mail_user").filter((r) => r.email === "h@hostile.example.com")).toHaveLength(1);
+    });
+
     it("an existing mailbox without adopt gives a clear error", async () => {
         await create(mailDomainProvider, { domain: "dup.example.com" });
         await create(mailboxProvider, { email: "bob@dup.example.com", password: PW });
