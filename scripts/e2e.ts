@@ -18,6 +18,7 @@ const PANEL_PASSWORD = "ApiPass123!";
 const INFO_PW = "Inf0-Mailbox-Secret!";
 const ADMIN_PW = "Adm1n-Mailbox-Secret#";
 const PROD_PW = "Pr0d-Mailbox-Secret$";
+const NEW_INFO_PW = "N3w-Inf0-Secret!";
 
 interface Step {
     step: string;
@@ -86,6 +87,18 @@ async function main() {
         const u = await dev.up();
         return { preview: p.changeSummary, changes: summary(u), tables: tables() };
     });
+    await step("3b password change", async () => {
+        const hashBefore = emu.table("mail_user").find((u) => String(u.email).startsWith("info@"))!.password;
+        await dev.setConfig("customer-site:infoPassword", { value: NEW_INFO_PW, secret: true });
+        const p = await dev.preview({ diff: true });
+        const u = await dev.up({ diff: true });
+        const hashAfter = emu.table("mail_user").find((u) => String(u.email).startsWith("info@"))!.password;
+        return {
+            preview: p.changeSummary, changes: summary(u), rehashed: hashBefore !== hashAfter,
+            printed: [p.stdout, u.stdout].some((o) => o.includes(NEW_INFO_PW) || o.includes(INFO_PW)),
+            diffShowsSecret: /\[secret\]/.test(p.stdout),
+        };
+    });
     await step("4 drift", async () => {
         const www = emu.table("dns_rr").find((r) => r.name === "www")!;
         await admin.call("dns_a_update", 0, Number(www.id), { data: "203.0.113.99", type: "A" }, true);
@@ -123,7 +136,7 @@ async function main() {
         walk(ws.stateDir);
         const corpus = [exported, ...files.map((f) => fs.readFileSync(f, "utf8"))];
         const hashes = emu.table("mail_user").map((u) => String(u.password)).filter(Boolean);
-        const needles = [PANEL_PASSWORD, INFO_PW, ADMIN_PW, PROD_PW, ...hashes];
+        const needles = [PANEL_PASSWORD, INFO_PW, ADMIN_PW, PROD_PW, NEW_INFO_PW, ...hashes];
         const where: string[] = [];
         needles.forEach((n, i) => corpus.forEach((c, j) => {
             if (c.includes(n)) where.push(`needle ${i} in ${j === 0 ? "stack export" : files[j - 1]}: …${c.slice(Math.max(0, c.indexOf(n) - 80), c.indexOf(n)).replace(n, "***")}`);

@@ -70,6 +70,15 @@ describe("the customer-site example through the Pulumi CLI", () => {
         for (const table of ["dns_soa", "dns_rr", "mail_user"]) for (const row of s.tables[table]) expect(Number(row.sys_groupid)).toBe(clientGroup);
     });
 
+    it("3b. a mailbox password change is one update that never prints the password", () => {
+        const s = get("3b password change");
+        expect(s.preview).toEqual({ same: 8, update: 1 });
+        expect(s.changes).toEqual({ same: 8, update: 1 });
+        expect(s.rehashed).toBe(true);
+        expect(s.printed).toBe(false);
+        expect(s.diffShowsSecret).toBe(true);
+    });
+
     it("4. drift made in the panel shows in refresh; the next up restores it", () => {
         const s = get("4 drift");
         expect(s.refresh).toMatchObject({ update: 1, delete: 1 });

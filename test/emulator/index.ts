@@ -19,7 +19,7 @@ export interface EmulatorOptions extends PanelOptions {
     port?: number;
 }
 
-export type FaultKind = "html500" | "proxy502" | "emptyBody" | "truncated" | "drop" | "timeout" | "lostResponse" | "databaseError";
+export type FaultKind = "html500" | "proxy502" | "emptyBody" | "truncated" | "drop" | "timeout" | "lostResponse" | "databaseError" | "expireSessions";
 
 export interface FaultSpec {
     kind: FaultKind;
@@ -99,6 +99,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
                 const injected = pickFault(method);
                 rec.injected = injected;
                 calls.push(rec);
+                // The session ends just before this call is handled (the panel's 1800 s are up).
+                if (injected === "expireSessions") panel.expireAllSessions();
                 if (injected === "drop") return void req.socket.destroy();
                 if (injected === "timeout") return void held.push(res);
                 if (injected === "html500") return send(res, 500, HTML_500, "text/html; charset=UTF-8");
