@@ -54,6 +54,8 @@ export interface Emulator {
     setLatency(ms: number): void;
     injectFault(f: FaultSpec): void;
     clearFaults(): void;
+    /** Most requests the panel was handling at the same time (login included). */
+    peakInFlight(): number;
     /** The panel itself, for tests that need to reach further. */
     panel: Panel;
 }
@@ -83,7 +85,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         return undefined;
     };
 
+    let inFlight = 0;
+    let peak = 0;
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        let counted = true;
+        const done = () => {
+            if (counted) (counted = false, inFlight--);
+        };
+        res.on("close", done);
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", async () => {
@@ -174,6 +185,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         setLatency: (ms) => void (latency = ms),
         injectFault: (f) => void faults.push({ ...f, seen: 0 }),
         clearFaults: () => void faults.splice(0),
+        peakInFlight: () => peak,
         panel,
     };
 }
