@@ -116,17 +116,25 @@ async function main() {
     });
     const devRows = JSON.stringify(tables());
     await step("8 second stack", async () => {
-        const prod = await exampleStack(ws, "prod", base("prod.customer.example", {
-            "customer-site:webIp": { value: "198.51.100.20" },
-            "customer-site:infoPassword": { value: PROD_PW, secret: true },
-        }));
+        // prod: its own panel (endpoint), domain and server id, its own state, beside dev.
+        const prodPanel = await startEmulator();
+        const prod = await exampleStack(ws, "prod", {
+            ...base("prod.customer.example", {
+                "customer-site:webIp": { value: "198.51.100.20" },
+                "customer-site:infoPassword": { value: PROD_PW, secret: true },
+                "ispconfig:serverId": { value: "2" },
+            }),
+            "ispconfig:endpoint": { value: prodPanel.url },
+            "ispconfig:clientId": { value: "0" },
+        });
         const u = await prod.up();
-        const afterUp = tables();
-        const devUntouched = ["dns_soa", "dns_rr", "web_domain", "mail_domain", "mail_user"].every((t) =>
-            (JSON.parse(devRows)[t] as any[]).every((row) => afterUp[t].some((x: any) => JSON.stringify({ ...x, serial: 0 }) === JSON.stringify({ ...row, serial: 0 }))),
-        );
+        const prodTables = Object.fromEntries(["dns_soa", "dns_rr", "web_domain", "mail_domain", "mail_user"].map((t) => [t, prodPanel.table(t)]));
+        const devUntouched = JSON.stringify(tables()) === devRows;
+        const devStill = await dev.preview();
         const d = await prod.destroy();
-        return { changes: summary(u), destroyed: summary(d), devUntouched, tables: tables() };
+        const prodLeft = ["dns_soa", "dns_rr", "web_domain", "mail_domain", "mail_user"].reduce((n, t) => n + prodPanel.table(t).length, 0);
+        await prodPanel.close();
+        return { changes: summary(u), destroyed: summary(d), devUntouched, devPreview: devStill.changeSummary, prodTables, prodLeft };
     });
     await step("6 secrets audit", async () => {
         // What `pulumi stack export` prints (the Automation API's exportStack adds --show-secrets).

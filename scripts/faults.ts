@@ -12,38 +12,13 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import { promisify } from "node:util";
-import * as pulumi from "@pulumi/pulumi";
 import { ConfigMap, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import * as ispconfig from "../provider";
 import { startEmulator, Emulator, FaultKind } from "../test/emulator";
 import { prepareWorkspace, Workspace } from "./workspace";
+import { MAILBOX_PASSWORDS, program } from "./mixedProgram";
 
 const runFile = promisify(execFile);
 const PANEL_PASSWORD = "ApiPass123!";
-const MAILBOX_PASSWORDS = ["Mb0x-Secret-One!", "Mb0x-Secret-Two#"];
-
-/** K customers × (zone, 3 records, site, mail domain, 2 mailboxes) = 8K resources (+ extra records). */
-function program(customers: number, extraRecords = 0) {
-    return async () => {
-        const cfg = new pulumi.Config();
-        for (let i = 0; i < customers; i++) {
-            // Only the first customer's settings are configurable: the update scenarios change
-            // them and check that the other customers' records stay exactly as they were.
-            const ttl = i === 0 ? cfg.getNumber("ttl0") ?? 3600 : 3600;
-            const quota = i === 0 ? cfg.getNumber("quota0") ?? 100 : 100;
-            const domain = `c${i}.faults.example`;
-            const zone = new ispconfig.DnsZone(`zone${i}`, { origin: domain, ns: "ns1.example.net", mbox: `hostmaster@${domain}`, ttl });
-            for (const [n, name] of ["@", "www", "mail"].entries()) new ispconfig.ARecord(`rec${i}-${n}`, { zoneId: zone.id, name, address: `192.0.2.${10 + n}`, ttl });
-            for (let r = 0; r < extraRecords; r++) new ispconfig.ARecord(`extra${i}-${r}`, { zoneId: zone.id, name: `h${r}`, address: `10.0.${i}.${r % 250}`, ttl });
-            new ispconfig.WebDomain(`site${i}`, { domain, hdQuota: quota * 10 });
-            const md = new ispconfig.MailDomain(`mail${i}`, { domain });
-            for (const [b, pw] of MAILBOX_PASSWORDS.entries()) {
-                new ispconfig.Mailbox(`box${i}-${b}`, { email: pulumi.interpolate`u${b}@${md.domain}`, password: cfg.requireSecret(`pw${b}`), quota });
-            }
-        }
-        return {};
-    };
-}
 
 const TYPE_TABLE: Record<string, [string, string, (r: any) => string]> = {
     DnsZone: ["dns_soa", "id", (r) => String(r.origin)],
@@ -53,8 +28,13 @@ const TYPE_TABLE: Record<string, [string, string, (r: any) => string]> = {
     Mailbox: ["mail_user", "mailuser_id", (r) => String(r.email)],
 };
 
+/** Everything the suite saw that a secret could leak into: errors, CLI output, state exports. */
+const corpus: string[] = [];
+const hashes = new Set<string>();
+
 async function stateIds(ws: Workspace, stack: string): Promise<Record<string, string[]>> {
     const { stdout } = await runFile(ws.cli.command, ["stack", "export", "--stack", stack], { cwd: ws.project, env: { ...process.env, ...ws.envVars }, maxBuffer: 64 << 20 });
+    corpus.push(stdout);
     const d = JSON.parse(stdout);
     const out: Record<string, string[]> = {};
     for (const r of d.deployment.resources ?? []) {
@@ -113,9 +93,11 @@ async function main() {
     };
     const attempt = async (fn: () => Promise<unknown>) => {
         try {
-            await fn();
+            const r: any = await fn();
+            if (r?.stdout) corpus.push(r.stdout, r.stderr ?? "");
             return "ok";
         } catch (e: any) {
+            corpus.push(String(e?.message ?? e));
             return String(e?.message ?? e).split("\n").find((l: string) => /error:/.test(l))?.trim().slice(0, 300) ?? "failed";
         }
     };
@@ -167,6 +149,8 @@ async function main() {
             results.push(r);
             process.stdout.write(`faults ${kind}/${op}: injected ${injected}, first run ${first === "ok" ? "ok" : "failed"}, orphans ${a.orphans}, duplicates ${a.duplicates}, missing ${a.missing}, ${r.seconds.toFixed(1)} s\n`);
             save();
+            for (const u of emu.table("mail_user")) if (u.password) hashes.add(String(u.password));
+            for (const u of emu.panel.tables.mail_user) if (u.password) hashes.add(String(u.password));
             await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
             await emu.close();
         }
@@ -218,7 +202,21 @@ async function main() {
         const serial = await tablesOf("1");
         const r = { kind: "concurrency", resources: 100, parallelSeconds: parallel.seconds, serialSeconds: serial.seconds, loginsParallel: parallel.logins, loginsSerial: serial.logins, peakParallel: parallel.peak, peakSerial: serial.peak, identical: parallel.rows === serial.rows };
         results.push(r);
+        save();
         process.stdout.write(`faults concurrency: 100 resources, ${r.parallelSeconds} s at the default cap vs ${r.serialSeconds} s one at a time, logins ${r.loginsParallel}/${r.loginsSerial}, peak calls in flight ${r.peakParallel}/${r.peakSerial}, identical ${r.identical}\n`);
+        save();
+    }
+    // The secrets audit over everything above, plus every file the backend wrote.
+    {
+        const files: string[] = [];
+        const walk = (d: string) => { for (const f of fs.readdirSync(d)) { const p = `${d}/${f}`; if (fs.statSync(p).isDirectory()) walk(p); else files.push(p); } };
+        walk(ws.stateDir);
+        const all = [...corpus, ...files.map((f) => fs.readFileSync(f, "utf8"))];
+        const needles = [PANEL_PASSWORD, "Not-The-Password-9", ...MAILBOX_PASSWORDS, ...hashes];
+        const hits = needles.reduce((n, x) => n + all.filter((c) => c.includes(x)).length, 0);
+        const r = { kind: "secretsAudit", texts: corpus.length, files: files.length, needles: needles.length, hits };
+        results.push(r);
+        process.stdout.write(`faults secrets audit: ${r.texts} outputs/errors/exports and ${r.files} backend files searched for ${r.needles} secrets: ${r.hits} hits\n`);
         save();
     }
 }

@@ -112,10 +112,14 @@ describe("the customer-site example through the Pulumi CLI", () => {
         for (const rows of Object.values(s.tables)) expect(rows).toEqual([]);
     });
 
-    it("8. a second stack runs beside the first without touching its records", () => {
+    it("8. a second stack (own endpoint, domain and server) runs beside the first without touching it", () => {
         const s = get("8 second stack");
         expect(s.changes).toEqual({ create: 9 });
+        expect(s.prodTables.dns_soa.map((z: Row) => [z.origin, Number(z.server_id)])).toEqual([["prod.customer.example.", 2]]);
+        expect(s.prodTables.web_domain.map((w: Row) => Number(w.server_id))).toEqual([2]);
         expect(s.devUntouched).toBe(true);
+        expect(s.devPreview).toEqual({ same: 9 });
         expect(s.destroyed).toEqual({ delete: 9 });
+        expect(s.prodLeft).toBe(0);
     });
 });

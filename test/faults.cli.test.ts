@@ -70,6 +70,14 @@ describe("credentials, permissions and load", () => {
         expect(r.firstRun).toMatch(/Remote Users/);
     });
 
+    it("secrets audit: no panel password, mailbox password or hash in any error, CLI output, export or backend file", () => {
+        const r = results.find((x) => x.kind === "secretsAudit");
+        expect(r.texts).toBeGreaterThan(50);
+        expect(r.files).toBeGreaterThan(0);
+        expect(r.needles).toBeGreaterThan(4);
+        expect(r.hits).toBe(0);
+    });
+
     it("100 resources at once: one login, and the same panel contents as one call at a time", () => {
         const r = results.find((x) => x.kind === "concurrency");
         expect(r.loginsParallel).toBe(1);

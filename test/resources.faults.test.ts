@@ -50,6 +50,17 @@ describe("an add whose answer is lost after the panel stored it is adopted, not 
     });
 });
 
+describe("an add sent on a kept-alive connection the panel had closed", () => {
+    it("is checked for and sent again: exactly one record", async () => {
+        const z = await create(dnsZoneProvider, zone("stale.example.com"));
+        await create(aRecordProvider, { zoneId: z.id, name: "warm", address: "192.0.2.1" }); // a kept-alive socket exists
+        p.emu.injectFault({ kind: "drop", method: "dns_a_add" });
+        const r = await create(aRecordProvider, { zoneId: z.id, name: "again", address: "192.0.2.2" });
+        expect(p.emu.calls.filter((c) => c.method === "dns_a_add" && c.injected === "drop")).toHaveLength(1);
+        expect(p.emu.table("dns_rr").filter((x) => String(x.zone) === z.id && x.name === "again").map((x) => String(x.id))).toEqual([r.id]);
+    });
+});
+
 describe("a failure after the add undoes the add (Pulumi's create contract)", () => {
     it("WebDomain: the read-back of computed fields fails → the site is removed again", async () => {
         p.emu.injectFault({ kind: "html500", method: "sites_web_domain_get" });

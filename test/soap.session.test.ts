@@ -102,6 +102,28 @@ describe("session", () => {
         expect(t.stats().peakConcurrency).toBe(2);
     });
 
+    it("debug logging (ISPCONFIG_DEBUG=1) shows methods and timings, never arguments", async () => {
+        emu = await startEmulator();
+        const prev = process.env.ISPCONFIG_DEBUG;
+        process.env.ISPCONFIG_DEBUG = "1";
+        const lines: string[] = [];
+        const orig = process.stderr.write.bind(process.stderr);
+        (process.stderr as any).write = (chunk: any) => (lines.push(String(chunk)), true);
+        try {
+            const s = session();
+            await s.call("client_add", 0, { username: "dbg", contact_name: "x", password: "Cl1ent-Secret-77" });
+        } finally {
+            (process.stderr as any).write = orig;
+            if (prev === undefined) delete process.env.ISPCONFIG_DEBUG;
+            else process.env.ISPCONFIG_DEBUG = prev;
+        }
+        const log = lines.join("");
+        expect(log).toMatch(/ispconfig: login \d+ ms ok/);
+        expect(log).toMatch(/ispconfig: client_add \d+ ms ok/);
+        expect(log).not.toContain(PW);
+        expect(log).not.toContain("Cl1ent-Secret-77");
+    });
+
     it("logs out on close", async () => {
         emu = await startEmulator();
         const s = session();
@@ -188,11 +210,17 @@ describe("transport", () => {
         emu = await startEmulator();
         const s = session();
         await s.login();
-        // A write: a reused kept-alive socket that breaks is not retried (a read would be).
-        emu.injectFault({ kind: "drop", method: "dns_zone_delete" });
-        const e = await s.call("dns_zone_delete", 1).catch((x) => x);
+        // An add: a reused kept-alive socket that breaks is not resent by the transport.
+        emu.injectFault({ kind: "drop", method: "dns_zone_add" });
+        const e = await s.call("dns_zone_add", 0, { origin: "x.example.com." }).catch((x) => x);
         expect(e).toBeInstanceOf(TransportError);
         expect(e.maybeApplied).toBe(true);
+        expect(e.stale).toBe(true);
+        // Anything else is resent once on a fresh connection (same end state when sent twice).
+        await s.call("server_get_app_version"); // a kept-alive socket again
+        emu.injectFault({ kind: "drop", method: "dns_zone_delete" });
+        await expect(s.call("dns_zone_delete", 1)).resolves.toBe(0);
+        expect(emu.calls.filter((c) => c.method === "dns_zone_delete")).toHaveLength(2);
         const port = await new Promise<number>((r) => {
             const srv = net.createServer().listen(0, "127.0.0.1", () => {
                 const p = (srv.address() as net.AddressInfo).port;

@@ -16,6 +16,10 @@ export async function addOrRecover(
         if (e instanceof TransportError && e.maybeApplied) {
             const id = await findExisting();
             if (id !== undefined) return { id, recovered: true };
+            // A kept-alive connection the panel had closed: the add never got there, and we
+            // just saw it stored nothing. Send it once more. (Not after a timeout: a slow
+            // panel might still be storing the first one.)
+            if (e.stale) return { id: await add(), recovered: false };
         }
         throw e;
     }

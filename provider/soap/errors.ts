@@ -46,11 +46,18 @@ export class TransportError extends ISPConfigError {
     readonly bodyStart?: string;
     /** True when the request may have reached the panel (so a mutating call may have been applied). */
     readonly maybeApplied: boolean;
-    constructor(message: string, opts: { status?: number; bodyStart?: string; maybeApplied: boolean; method?: string }) {
+    /**
+     * A kept-alive connection was found closed as the request went out, before any answer:
+     * almost always the panel's web server ending an idle connection, so the request was
+     * never processed.
+     */
+    readonly stale: boolean;
+    constructor(message: string, opts: { status?: number; bodyStart?: string; maybeApplied: boolean; method?: string; stale?: boolean }) {
         super(message, opts.method);
         this.status = opts.status;
         this.bodyStart = opts.bodyStart;
         this.maybeApplied = opts.maybeApplied;
+        this.stale = opts.stale ?? false;
     }
 }
 

@@ -63,7 +63,8 @@ export const DEFAULT_MAX_CONCURRENCY = 8;
 export const SESSION_LIFETIME_MS = 1800_000;
 const RENEW_MARGIN_MS = 60_000;
 
-const READ_ONLY = /(_get|_get_[a-z_]+|get_[a-z_]+)$/;
+/** Every call but an add leaves the same end state when sent twice (a delete of a gone row answers 0). */
+const NOT_REPEATABLE = /_add$/;
 
 export function createSession(opts: SessionOptions): Session {
     const uri = soapUri(opts.endpoint);
@@ -106,7 +107,7 @@ export function createSession(opts: SessionOptions): Session {
                     body,
                     { "Content-Type": "text/xml; charset=utf-8", SOAPAction: soapAction(uri, method), "User-Agent": "pulumi-ispconfig" },
                     method,
-                    { idempotent: READ_ONLY.test(method) },
+                    { idempotent: !NOT_REPEATABLE.test(method) },
                 );
                 const value = decodeResponse(res.body, res.status, method);
                 ok = true;

@@ -67,6 +67,7 @@ export function createTransport(opts: TransportOptions): Transport {
         return new Promise((resolve, reject) => {
             let written = false;
             let settled = false;
+            let gotResponse = false;
             const fail = (e: TransportError) => {
                 if (settled) return;
                 settled = true;
@@ -83,6 +84,7 @@ export function createTransport(opts: TransportOptions): Transport {
                     headers: { ...headers, "Content-Length": Buffer.byteLength(body) },
                 },
                 (res) => {
+                    gotResponse = true;
                     const chunks: Buffer[] = [];
                     let size = 0;
                     res.on("data", (c: Buffer) => {
@@ -118,13 +120,11 @@ export function createTransport(opts: TransportOptions): Transport {
                 const code = String(e.code ?? "");
                 const sent = written && !NOT_SENT.has(code);
                 // A kept-alive socket the panel closed while idle: the request never got there.
-                const stale = (req as any).reusedSocket && code === "ECONNRESET";
-                const err = new TransportError(
+                const stale = !!(req as any).reusedSocket && (code === "ECONNRESET" || code === "EPIPE") && !gotResponse;
+                fail(new TransportError(
                     `${method}: ${sent ? "the connection to the panel broke after the request was sent" : "could not reach the panel"} (${code || e.message}).${tlsHint(code)}`,
-                    { maybeApplied: sent, method },
-                );
-                (err as any).stale = stale;
-                fail(err);
+                    { maybeApplied: sent, method, stale },
+                ));
             });
             req.end(body);
         });
@@ -135,8 +135,9 @@ export function createTransport(opts: TransportOptions): Transport {
             try {
                 return await once(body, headers, method);
             } catch (e: any) {
-                // Only reads are retried on a stale socket: a write might have been applied.
-                if (e?.stale && o.idempotent) return once(body, headers, method);
+                // A kept-alive socket the panel had closed: send again on a fresh one. Not for
+                // adds, which the resource layer retries only after checking nothing was stored.
+                if (e instanceof TransportError && e.stale && o.idempotent) return once(body, headers, method);
                 throw e;
             }
         },

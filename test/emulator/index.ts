@@ -56,6 +56,8 @@ export interface Emulator {
     clearFaults(): void;
     /** Most requests the panel was handling at the same time (login included). */
     peakInFlight(): number;
+    /** Wall time (ms) during which at least one request was in flight: the time a client spent waiting on the panel. */
+    busyMs(): number;
     /** The panel itself, for tests that need to reach further. */
     panel: Panel;
 }
@@ -87,12 +89,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
     let inFlight = 0;
     let peak = 0;
+    let busy = 0;
+    let busySince = 0;
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
-        inFlight++;
+        if (inFlight++ === 0) busySince = performance.now();
         peak = Math.max(peak, inFlight);
         let counted = true;
         const done = () => {
-            if (counted) (counted = false, inFlight--);
+            if (!counted) return;
+            counted = false;
+            if (--inFlight === 0) busy += performance.now() - busySince;
         };
         res.on("close", done);
         const chunks: Buffer[] = [];
@@ -186,6 +192,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         injectFault: (f) => void faults.push({ ...f, seen: 0 }),
         clearFaults: () => void faults.splice(0),
         peakInFlight: () => peak,
+        busyMs: () => busy + (inFlight > 0 ? performance.now() - busySince : 0),
         panel,
     };
 }
