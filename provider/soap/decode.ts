@@ -3,21 +3,26 @@ import { TransportError } from "./errors";
 import { faultToError } from "./faults";
 import { NS } from "./envelope";
 import { SoapMap, SoapValue } from "./value";
-import { ScanError, Scanned, scanResponse } from "./scanner";
+import { ScanError, Scanned, scanResponse, unescapeXml } from "./scanner";
 
 /*
  * Reads the panel's answer. Element and type names are matched by namespace URI, never by
  * prefix: PHP's SoapServer declares its namespaces in a different order (and so with
  * different prefixes) from one response to the next.
  *
- * Hostile or broken answers never reach the parser's edge cases: a DOCTYPE (the only way to
+ * Two decoders with one contract. On the wire runs scanner.ts, because fast-xml-parser takes
+ * seconds over a 10,000-record zone (15 MB). fast-xml-parser, set up for safety and speed
+ * (no entity processing, no value parsing), is the reference: the tests run both over every
+ * capture and over awkward-but-valid XML and require the same values and errors.
+ *
+ * Hostile or broken answers never reach a parser's edge cases: a DOCTYPE (the only way to
  * declare entities, hence entity bombs and external entities) is refused outright, only the
- * five predefined entities and character references are decoded (by us, not the parser),
- * and anything that is not a complete SOAP envelope is a TransportError quoting the start
- * of the body — never a parser stack trace.
+ * five predefined entities and character references are decoded, and anything that is not a
+ * complete SOAP envelope is a TransportError quoting the start of the body — never a parser
+ * stack trace.
  */
 
-/** Answers larger than this are refused (the biggest real answer, a zone of 10,000 records, is ~20 MB). */
+/** Answers larger than this are refused (a zone of 10,000 records, the biggest answer we plan for, is ~15 MB). */
 export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 const parser = new XMLParser({
@@ -30,6 +35,8 @@ const parser = new XMLParser({
     processEntities: false,
     ignoreDeclaration: true,
     ignorePiTags: true,
+    // CDATA is literal text: kept apart so that it is not unescaped a second time.
+    cdataPropName: "#cdata",
     // `item` repeats in Maps and Arrays; always a list, even for one.
     isArray: (name) => name === "item",
 });
@@ -42,16 +49,13 @@ export function bodyStart(body: string): string {
     return s.length > 200 ? `${s.slice(0, 200)}…` : s;
 }
 
-const ENTITY = /&(?:(amp|lt|gt|quot|apos)|#(\d+)|#x([0-9a-fA-F]+));/g;
-const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
 function unescape(s: string): string {
-    if (s.indexOf("&") < 0) return s;
-    return s.replace(ENTITY, (_m, name, dec, hex) => {
-        if (name) return NAMED[name];
-        const cp = dec ? parseInt(dec, 10) : parseInt(hex, 16);
-        return cp <= 0x10ffff ? String.fromCodePoint(cp) : "\uFFFD";
-    });
+    try {
+        return unescapeXml(s);
+    } catch {
+        throw new ScanError("a bare '&' or an undeclared entity");
+    }
 }
 
 /** Namespace declarations visible at `node` (merged with the parent's). */
@@ -94,8 +98,9 @@ function childrenNamed(node: Node, ns: Record<string, string>, uri: string | nul
 
 function text(node: any): string {
     if (typeof node === "string") return unescape(node);
-    if (node && typeof node === "object" && typeof node["#"] === "string") return unescape(node["#"]);
-    return "";
+    if (!node || typeof node !== "object") return "";
+    const cdata = node["#cdata"];
+    return (typeof node["#"] === "string" ? unescape(node["#"]) : "") + (Array.isArray(cdata) ? cdata.join("") : typeof cdata === "string" ? cdata : "");
 }
 
 function decodeValue(node: any, parentNs: Record<string, string>): SoapValue {
@@ -126,47 +131,72 @@ function decodeValue(node: any, parentNs: Record<string, string>): SoapValue {
     if (tUri === "" && node.item) {
         // A struct without a type: PHP decodes it as an object of its children.
         const o: SoapMap = {};
-        for (const k in node) if (k.charCodeAt(0) !== 64 && k !== "#") o[k] = decodeValue(node[k], ns);
+        for (const k in node) if (k.charCodeAt(0) !== 64 && k !== "#" && k !== "#cdata") o[k] = decodeValue(node[k], ns);
         return o;
     }
     return t;
 }
 
+/** What a status says about where the answer came from, for the message. */
+function statusHint(status: number | undefined): string {
+    if (status === 404) return " Check the endpoint URL: it must point at the panel's remote API (…/remote/index.php).";
+    if (status === 401 || status === 403) return " Something in front of the panel (a proxy, web server auth or IP filter) refused the request.";
+    if (status === 502 || status === 503 || status === 504) return " A proxy in front of the panel could not reach it, or the panel's PHP is down or overloaded.";
+    return " Check the endpoint URL and whether a proxy or the panel's PHP is failing.";
+}
+
 function malformed(what: string, status: number | undefined, body: string, method?: string): TransportError {
+    const start = bodyStart(body);
     return new TransportError(
-        `The panel's answer${method ? ` to ${method}` : ""} is ${what}${status ? ` (HTTP ${status})` : ""}: ${JSON.stringify(bodyStart(body)) || "(empty)"}. ` +
-            "Check the endpoint URL and whether a proxy or the panel's PHP is failing.",
-        { status, bodyStart: bodyStart(body), maybeApplied: true, method },
+        `The panel's answer${method ? ` to ${method}` : ""} is ${what}${status ? ` (HTTP ${status})` : ""}${start ? `: ${JSON.stringify(start)}` : ""}.` + statusHint(status),
+        // An answer arrived, so the request reached something that may have acted on it.
+        { status, bodyStart: start, maybeApplied: true, method },
     );
 }
 
+const REFUSED_DTD = "refused: it carries a DOCTYPE/ENTITY declaration, which a SOAP answer never has";
+
+/**
+ * Size, emptiness, and a DOCTYPE in the prolog (the only place XML allows one): refused before
+ * the scanner runs. Searching the whole 15 MB for `<!DOCTYPE` would cost more than half the
+ * time of decoding it; anywhere past the prolog it is not well-formed, and the scanner
+ * refuses any `<!` markup that is not a comment or CDATA — nothing is ever expanded.
+ */
 function precheck(body: string, status: number | undefined, method: string | undefined): void {
-    if (body.length > MAX_RESPONSE_BYTES) throw malformed(`larger than ${MAX_RESPONSE_BYTES} bytes`, status, "", method);
+    if (body.length > MAX_RESPONSE_BYTES) throw malformed(`larger than ${MAX_RESPONSE_BYTES} bytes; refused`, status, "", method);
     if (body.trim() === "") throw malformed("empty", status, body, method);
-    // indexOf, not a regex: answers run to 15 MB and this runs on every one.
-    if (body.indexOf("<!DOCTYPE") >= 0 || body.indexOf("<!ENTITY") >= 0 || body.indexOf("<!doctype") >= 0) {
-        throw malformed("refused: it carries a DOCTYPE/entity declaration, which a SOAP answer never has", status, body, method);
+    let p = 0;
+    for (;;) {
+        while (p < body.length && body.charCodeAt(p) <= 32) p++;
+        const end = body.startsWith("<?", p) ? body.indexOf("?>", p) : body.startsWith("<!--", p) ? body.indexOf("-->", p) : -2;
+        if (end === -2) break;
+        if (end < 0) return; // unterminated: the scanner reports it
+        p = end + 2;
     }
-    // A cut-off answer can still parse into a plausible partial tree; the closing tag says it is whole.
-    if (!/<\/(?:[A-Za-z_][\w.-]*:)?Envelope\s*>\s*$/.test(body.slice(-256))) throw malformed("not a complete SOAP envelope (truncated or not SOAP)", status, body, method);
+    if (body.startsWith("<!DOCTYPE", p) || body.startsWith("<!ENTITY", p)) throw malformed(REFUSED_DTD, status, body, method);
 }
 
 /**
  * Decodes a response body into the value of `<return>`, or throws the typed error of its
- * Fault. `status` is the HTTP status (the panel answers faults with 500). Uses the fast
- * single-pass scanner (scanner.ts).
+ * Fault. `status` is the HTTP status (the panel answers faults with 500). Runs the single-pass
+ * scanner (scanner.ts).
  */
 export function decodeResponse(body: string, status?: number, method?: string): SoapValue {
-    precheck(body, status, method);
-    let r: Scanned;
-    try {
-        r = scanResponse(body);
-    } catch (e) {
-        if (e instanceof ScanError) throw malformed(`not a well-formed SOAP answer (${e.message})`, status, body, method);
-        throw e;
-    }
+    const r = scanAnswer(body, status, method);
     if ("fault" in r) throw faultToError(r.fault.code, r.fault.string, method);
     return r.value;
+}
+
+/** The raw outcome: `<return>`'s value or the Fault's code and string, untranslated. */
+export function scanAnswer(body: string, status?: number, method?: string): Scanned {
+    precheck(body, status, method);
+    try {
+        return scanResponse(body);
+    } catch (e) {
+        if (!(e instanceof ScanError)) throw e;
+        if (/DOCTYPE|ENTITY/.test(e.message)) throw malformed(REFUSED_DTD, status, body, method);
+        throw malformed(`not a well-formed SOAP answer (${e.message})`, status, body, method);
+    }
 }
 
 /**
@@ -176,12 +206,24 @@ export function decodeResponse(body: string, status?: number, method?: string): 
  */
 export function decodeResponseWithParser(body: string, status?: number, method?: string): SoapValue {
     precheck(body, status, method);
+    if (/<!DOCTYPE|<!ENTITY/.test(body)) throw malformed(REFUSED_DTD, status, body, method);
+    // A cut-off answer can still parse into a plausible partial tree; the closing tag says it is whole.
+    if (!/<\/(?:[A-Za-z_][\w.-]*:)?Envelope\s*>\s*$/.test(body.slice(-256))) throw malformed("not a complete SOAP envelope (truncated or not SOAP)", status, body, method);
     let doc: Node;
     try {
         doc = parser.parse(body);
     } catch {
         throw malformed("not well-formed XML", status, body, method);
     }
+    try {
+        return walkParsed(doc, status, body, method);
+    } catch (e) {
+        if (e instanceof ScanError) throw malformed(`not a well-formed SOAP answer (${e.message})`, status, body, method);
+        throw e;
+    }
+}
+
+function walkParsed(doc: Node, status: number | undefined, body: string, method: string | undefined): SoapValue {
     const rootNs = {};
     const envs = childrenNamed(doc, scope(doc, rootNs), null, "Envelope");
     if (envs.length !== 1 || typeof envs[0][1] !== "object") throw malformed("not a SOAP envelope", status, body, method);
