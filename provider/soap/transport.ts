@@ -1,19 +1,22 @@
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
+import * as net from "node:net";
 import * as tls from "node:tls";
 import { TransportError } from "./errors";
 import { MAX_RESPONSE_BYTES } from "./decode";
 
 /*
  * HTTP(S) POST of one envelope. TLS is verified unless the user says `insecure`; a self-signed
- * panel is better served by `caFile`, which adds its CA to the usual roots. Connections are
- * kept alive (a TLS handshake to a panel across the internet costs more than the call).
+ * panel is better served by `caFile`, which adds its CA to the usual roots. Plain http is for
+ * a panel on this machine (and tests): anywhere else it would carry the panel password in
+ * clear, so it needs the same explicit `insecure`. Connections are kept alive (a TLS
+ * handshake to a panel across the internet costs more than the call).
  *
  * Every failure says whether the request may have reached the panel (`maybeApplied`): a
- * refused connection or a failed handshake cannot have changed anything, while a timeout or
- * a reset after the request was written might have, and the caller must find out before it
- * tries again.
+ * refused connection, a failed DNS lookup or TLS handshake cannot have changed anything,
+ * while a timeout or a reset after the request was written, or an answer that is not SOAP,
+ * might have, and the caller must find out before it tries again.
  */
 
 export interface TransportOptions {
@@ -39,44 +42,76 @@ export interface Transport {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "ERR_TLS_CERT_ALTNAME_INVALID", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY"]);
-
 function tlsHint(code: string): string {
     if (!/CERT|SELF_SIGNED|ALTNAME|ISSUER|LEAF/.test(code)) return "";
     return " The panel's TLS certificate is not trusted: set `ispconfig:caFile` to the PEM of the CA that signed it (or, for a throw-away test panel only, `ispconfig:insecure` true).";
 }
 
+function isLoopback(hostname: string): boolean {
+    const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    if (h === "localhost" || h.endsWith(".localhost")) return true;
+    if (net.isIPv4(h)) return h.startsWith("127.");
+    return h === "::1";
+}
+
+function readCa(caFile: string): Buffer {
+    try {
+        return fs.readFileSync(caFile);
+    } catch (e: any) {
+        throw new TransportError(`ispconfig:caFile ${JSON.stringify(caFile)} cannot be read (${e?.code ?? e?.message}); it must be the PEM file of the CA that signed the panel's certificate`, { maybeApplied: false });
+    }
+}
+
 export function createTransport(opts: TransportOptions): Transport {
-    const url = new URL(opts.endpoint);
+    let url: URL;
+    try {
+        url = new URL(opts.endpoint);
+    } catch {
+        throw new TransportError(`ispconfig:endpoint is not a URL: ${JSON.stringify(opts.endpoint.slice(0, 200))}`, { maybeApplied: false });
+    }
     const isHttps = url.protocol === "https:";
     if (!isHttps && url.protocol !== "http:") {
-        throw new TransportError(`ispconfig:endpoint must be an http(s) URL, got ${url.protocol}`, { maybeApplied: false });
+        throw new TransportError(`ispconfig:endpoint must be an https URL, got ${url.protocol}`, { maybeApplied: false });
+    }
+    if (!isHttps && !isLoopback(url.hostname) && !opts.insecure) {
+        throw new TransportError(
+            `ispconfig:endpoint ${url.origin} is plain http, which would send the panel password in clear across the network. Use https (the panel's port 8080 speaks it), or set \`ispconfig:insecure\` true if you really mean it.`,
+            { maybeApplied: false },
+        );
     }
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxBytes = opts.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     let agent: http.Agent;
     if (isHttps) {
-        const ca = opts.caFile ? [fs.readFileSync(opts.caFile), ...tls.rootCertificates] : undefined;
+        // Adds to the default roots rather than replacing them, so the same setting keeps
+        // working if the panel later gets a publicly trusted certificate.
+        const ca = opts.caFile ? [readCa(opts.caFile), ...tls.rootCertificates] : undefined;
         agent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 8, rejectUnauthorized: !opts.insecure, ca });
     } else {
         agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 8 });
     }
     const lib = isHttps ? https : http;
 
-    function once(body: string, headers: Record<string, string>, method: string): Promise<HttpAnswer & { retryable?: boolean }> {
+    function once(body: string, headers: Record<string, string>, method: string): Promise<HttpAnswer> {
         return new Promise((resolve, reject) => {
-            let written = false;
-            let settled = false;
+            // Both true: the request was handed whole to a connected (for https: verified)
+            // socket, so the panel may have received it.
+            let finished = false;
+            let connected = false;
+            const written = () => finished && connected;
             let gotResponse = false;
-            const fail = (e: TransportError) => {
+            let settled = false;
+            const finish = (e: TransportError | undefined, answer?: HttpAnswer) => {
                 if (settled) return;
                 settled = true;
-                reject(e);
+                clearTimeout(timer);
+                if (e) reject(e);
+                else resolve(answer!);
             };
             const req = lib.request(
                 {
                     protocol: url.protocol,
-                    hostname: url.hostname,
+                    hostname: url.hostname.replace(/^\[|\]$/g, ""),
                     port: url.port || (isHttps ? 443 : 80),
                     path: url.pathname + url.search,
                     method: "POST",
@@ -85,46 +120,60 @@ export function createTransport(opts: TransportOptions): Transport {
                 },
                 (res) => {
                     gotResponse = true;
+                    const status = res.statusCode ?? 0;
+                    const tooBig = () => {
+                        finish(new TransportError(`${method}: the panel's answer exceeds ${maxBytes} bytes; refused`, { status, maybeApplied: true, method }));
+                        req.destroy();
+                    };
+                    const declared = Number(res.headers["content-length"]);
+                    if (Number.isFinite(declared) && declared > maxBytes) return tooBig();
                     const chunks: Buffer[] = [];
                     let size = 0;
                     res.on("data", (c: Buffer) => {
                         size += c.length;
-                        if (size > maxBytes) {
-                            req.destroy();
-                            fail(new TransportError(`${method}: the panel's answer exceeds ${maxBytes} bytes; refused`, { status: res.statusCode, maybeApplied: true, method }));
-                            return;
-                        }
+                        if (size > maxBytes) return tooBig();
                         chunks.push(c);
                     });
-                    res.on("end", () => {
-                        if (settled) return;
-                        settled = true;
-                        clearTimeout(timer);
-                        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") });
-                    });
-                    res.on("error", (e: any) =>
-                        fail(new TransportError(`${method}: the connection broke while the answer arrived (${e.code ?? e.message})`, { status: res.statusCode, maybeApplied: true, method })),
-                    );
-                    res.on("aborted", () =>
-                        fail(new TransportError(`${method}: the connection broke while the answer arrived`, { status: res.statusCode, maybeApplied: true, method })),
-                    );
+                    res.on("end", () => finish(undefined, { status, body: Buffer.concat(chunks).toString("utf8") }));
+                    const broke = (e?: any) =>
+                        finish(
+                            new TransportError(`${method}: the connection broke while the answer arrived${e?.code ? ` (${e.code})` : ""}`, {
+                                status,
+                                bodyStart: Buffer.concat(chunks).toString("utf8", 0, 200).replace(/\s+/g, " ").trim(),
+                                maybeApplied: true,
+                                method,
+                            }),
+                        );
+                    res.on("error", broke);
+                    res.on("aborted", () => broke());
                 },
             );
             const timer = setTimeout(() => {
-                fail(new TransportError(`${method}: no complete answer from the panel within ${timeoutMs} ms`, { maybeApplied: written, method }));
+                finish(
+                    new TransportError(
+                        `${method}: no complete answer from the panel within ${timeoutMs} ms${written() ? "; the request was sent and may have been carried out" : ""}`,
+                        { maybeApplied: written(), method },
+                    ),
+                );
                 req.destroy();
             }, timeoutMs);
-            req.on("finish", () => (written = true));
+            req.on("socket", (socket) => {
+                if ((req as any).reusedSocket) connected = true;
+                else socket.once(isHttps ? "secureConnect" : "connect", () => (connected = true));
+            });
+            req.on("finish", () => (finished = true));
             req.on("error", (e: any) => {
-                clearTimeout(timer);
                 const code = String(e.code ?? "");
-                const sent = written && !NOT_SENT.has(code);
+                // Refused, unresolvable, unreachable, or the TLS handshake failed: nothing got there.
+                const sent = written() || gotResponse;
                 // A kept-alive socket the panel closed while idle: the request never got there.
                 const stale = !!(req as any).reusedSocket && (code === "ECONNRESET" || code === "EPIPE") && !gotResponse;
-                fail(new TransportError(
-                    `${method}: ${sent ? "the connection to the panel broke after the request was sent" : "could not reach the panel"} (${code || e.message}).${tlsHint(code)}`,
-                    { maybeApplied: sent, method, stale },
-                ));
+                finish(
+                    new TransportError(
+                        `${method}: ${sent ? "the connection to the panel broke after the request was sent" : "could not reach the panel"} (${code || e.message}).${tlsHint(code)}`,
+                        { maybeApplied: sent || stale, method, stale },
+                    ),
+                );
             });
             req.end(body);
         });
