@@ -115,7 +115,10 @@ function decodeValue(node: any, parentNs: Record<string, string>): SoapValue {
         const map: SoapMap = {};
         for (const item of (node.item as any[] | undefined) ?? []) {
             const itemNs = scope(item, ns);
-            map[text(item.key)] = decodeValue(item.value ?? "", itemNs);
+            const k = text(item.key);
+            const v = decodeValue(item.value ?? "", itemNs);
+            if (k === "__proto__") Object.defineProperty(map, k, { value: v, enumerable: true, writable: true, configurable: true });
+            else map[k] = v;
         }
         return map;
     }
@@ -128,7 +131,7 @@ function decodeValue(node: any, parentNs: Record<string, string>): SoapValue {
         if (tLocal === "float" || tLocal === "double" || tLocal === "decimal") return parseFloat(t);
         if (tLocal === "boolean") return t === "true" || t === "1";
     }
-    if (tUri === "" && node.item) {
+    if (!type && Object.keys(node).some((k) => k.charCodeAt(0) !== 64 && k !== "#" && k !== "#cdata")) {
         // A struct without a type: PHP decodes it as an object of its children.
         const o: SoapMap = {};
         for (const k in node) if (k.charCodeAt(0) !== 64 && k !== "#" && k !== "#cdata") o[k] = decodeValue(node[k], ns);

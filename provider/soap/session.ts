@@ -14,11 +14,12 @@ import { SoapValue } from "./value";
  * - The panel ends a session 1800 s after login, however busy it is (fact sheet §5), and every
  *   call on a dead session counts toward its lockout (10 failures in 5 minutes lock the IP,
  *   valid sessions included). So we renew a minute early rather than run into the wall; if
- *   the panel ends it anyway (`session_does_not_exist`), one re-login is shared by all the
- *   calls that saw it and each retries once. The session check happens before the panel does
- *   anything, so retrying a write there is safe.
- * - A failed login is never retried: its error is kept and every later call fails with it
- *   without contacting the panel.
+ *   the panel ends it anyway (`session_does_not_exist`, 70_/71_: expiry and a bogus id look
+ *   the same), one re-login is shared by all the calls that saw it and each retries once. The
+ *   session check happens before the panel does anything, so retrying a write there is safe.
+ * - A login the panel refused is never retried: its error is kept and every later call fails
+ *   with it without contacting the panel. The same for the lockout faults: more calls would
+ *   only keep the IP locked.
  */
 
 export interface SessionOptions {
@@ -42,6 +43,7 @@ export interface SessionStats {
     /** Successful logins. */
     logins: number;
     loginAttempts: number;
+    /** Requests sent, logins and logouts included. */
     calls: number;
     /** Highest number of calls in flight at once. */
     peakConcurrency: number;
@@ -51,13 +53,19 @@ export interface Session extends Caller {
     login(): Promise<void>;
     logout(): Promise<void>;
     stats(): SessionStats;
-    /** Logs out (best effort) and closes the kept-alive connections. */
-    close(): Promise<void>;
+    /**
+     * Logs out (best effort) and closes the kept-alive connections. With `deadlineMs`, gives
+     * the logout that long and then drops the connection whatever its state (process exit).
+     */
+    close(o?: { deadlineMs?: number }): Promise<void>;
 }
 
 /**
- * 8: a small panel runs a handful of PHP-FPM workers for its UI and API together; 8 keeps it
- * responsive while still hiding most of the round-trip latency of a remote panel.
+ * 8: a small panel serves its UI and this API from one PHP-FPM pool of a handful of workers
+ * (Debian's default pm.max_children is 5; ISPConfig's own pool config uses 10). Pulumi starts
+ * every independent resource at once; more than the pool can take only queues in the web
+ * server (or fails with 502/503 when its backlog fills) and slows the panel for its users,
+ * while 8 still hides most of the round-trip latency of a remote panel.
  */
 export const DEFAULT_MAX_CONCURRENCY = 8;
 export const SESSION_LIFETIME_MS = 1800_000;
@@ -66,73 +74,85 @@ const RENEW_MARGIN_MS = 60_000;
 /** Every call but an add leaves the same end state when sent twice (a delete of a gone row answers 0). */
 const NOT_REPEATABLE = /_add$/;
 
+/** Faults after which talking to the panel again can only make things worse. */
+const LOCKED_OUT = new Set(["login_failure_limit", "session_failure_limit"]);
+
 export function createSession(opts: SessionOptions): Session {
     const uri = soapUri(opts.endpoint);
     const now = opts.now ?? Date.now;
     const limiter = createLimiter(opts.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
-    const debug = /^(1|true)$/i.test(process.env.ISPCONFIG_DEBUG ?? "");
+    const debug = /^(1|true|yes)$/i.test(process.env.ISPCONFIG_DEBUG ?? "");
     let transport: Transport | undefined;
     let sessionId: string | undefined;
     let loginAt = 0;
     let pendingLogin: Promise<string> | undefined;
-    let loginFailure: Error | undefined;
+    /** A refused login or a lockout: every later call fails with it, without I/O. */
+    let fatal: AuthError | undefined;
     const stats: SessionStats = { logins: 0, loginAttempts: 0, calls: 0, peakConcurrency: 0 };
 
+    /** Whatever layer made the error, the password (and any hash an answer carried) leaves masked. */
     const clean = (e: unknown) => {
         if (e instanceof Error) {
-            e.message = redactSecrets(e.message, [opts.password]);
-            if (e.stack) e.stack = redactSecrets(e.stack, [opts.password]);
+            const secrets = [opts.password];
+            e.message = redactSecrets(e.message, secrets);
+            if (e.stack) e.stack = redactSecrets(e.stack, secrets);
+            for (const k of ["bodyStart", "faultstring"]) {
+                const v = (e as any)[k];
+                if (typeof v === "string") (e as any)[k] = redactSecrets(v, secrets);
+            }
         }
         return e;
     };
 
-    /** One request/answer; callers decide whether it takes a concurrency slot. */
-    async function raw(method: string, args: SoapValue[]): Promise<SoapValue> {
-        const body = encodeRequest(uri, method, args);
-        transport ??= createTransport({
+    function getTransport(): Transport {
+        return (transport ??= createTransport({
             endpoint: opts.endpoint,
             insecure: opts.insecure,
             caFile: opts.caFile,
             timeoutMs: opts.timeoutMs,
             maxSockets: opts.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
             maxResponseBytes: opts.maxResponseBytes,
-        });
-        const t = transport;
-        {
-            const started = now();
-            let ok = false;
+        }));
+    }
+
+    /** One request and its answer; callers decide whether it takes a concurrency slot. */
+    async function raw(method: string, args: SoapValue[]): Promise<SoapValue> {
+        const started = now();
+        let ok = false;
+        try {
+            // Encoding first: a value XML cannot carry fails here, before any I/O.
+            const body = encodeRequest(uri, method, args);
+            const t = getTransport();
             stats.calls++;
-            try {
-                const res = await t.post(
-                    body,
-                    { "Content-Type": "text/xml; charset=utf-8", SOAPAction: soapAction(uri, method), "User-Agent": "pulumi-ispconfig" },
-                    method,
-                    { idempotent: !NOT_REPEATABLE.test(method) },
-                );
-                const value = decodeResponse(res.body, res.status, method);
-                ok = true;
-                return value;
-            } catch (e) {
-                throw clean(e);
-            } finally {
-                stats.peakConcurrency = limiter.peak();
-                const ms = now() - started;
-                opts.onCall?.(method, ms, ok);
-                // Method names and timings only: arguments carry passwords.
-                if (debug) process.stderr.write(`ispconfig: ${method} ${ms} ms ${ok ? "ok" : "failed"}\n`);
-            }
+            const res = await t.post(
+                body,
+                { "Content-Type": "text/xml; charset=utf-8", SOAPAction: soapAction(uri, method), "User-Agent": "pulumi-ispconfig" },
+                method,
+                { idempotent: !NOT_REPEATABLE.test(method) },
+            );
+            const value = decodeResponse(res.body, res.status, method);
+            ok = true;
+            return value;
+        } catch (e) {
+            throw clean(e);
+        } finally {
+            stats.peakConcurrency = limiter.peak();
+            const ms = now() - started;
+            opts.onCall?.(method, ms, ok);
+            // Method names and timings only: arguments carry passwords.
+            if (debug) process.stderr.write(`ispconfig: ${method} ${ms} ms ${ok ? "ok" : "failed"}\n`);
         }
     }
 
     function ensureSession(): Promise<string> {
-        if (loginFailure) return Promise.reject(loginFailure);
+        if (fatal) return Promise.reject(fatal);
         if (sessionId && now() - loginAt < SESSION_LIFETIME_MS - RENEW_MARGIN_MS) return Promise.resolve(sessionId);
         if (!pendingLogin) {
             const started = now();
             stats.loginAttempts++;
             pendingLogin = raw("login", [opts.username, opts.password])
                 .then((sid) => {
-                    if (typeof sid !== "string" || sid === "") throw new AuthError("login answered without a session id", "login_failed", "login");
+                    if (typeof sid !== "string" || sid === "") throw new AuthError("login: the panel answered without a session id", "login_failed", "login");
                     sessionId = sid;
                     loginAt = started;
                     stats.logins++;
@@ -140,7 +160,8 @@ export function createSession(opts: SessionOptions): Session {
                 })
                 .catch((e) => {
                     // The panel refused the credentials (or the IP is locked): never try again.
-                    if (e instanceof AuthError) loginFailure = e;
+                    // A network failure is not remembered: the panel did not count it.
+                    if (e instanceof AuthError) fatal = e;
                     throw e;
                 })
                 .finally(() => {
@@ -148,6 +169,10 @@ export function createSession(opts: SessionOptions): Session {
                 });
         }
         return pendingLogin;
+    }
+
+    function noteLockout(e: unknown): void {
+        if (e instanceof AuthError && LOCKED_OUT.has(e.faultcode)) fatal ??= e;
     }
 
     /**
@@ -162,12 +187,31 @@ export function createSession(opts: SessionOptions): Session {
             try {
                 return await raw(method, [sid, ...args]);
             } catch (e) {
+                noteLockout(e);
                 if (!(e instanceof AuthError) || e.faultcode !== "session_does_not_exist") throw e;
-                // Ended on the panel: forget it unless another call already renewed it, then retry once.
+                // Ended on the panel: forget it unless another call already renewed it, then retry
+                // once. A second session_does_not_exist is thrown: never a loop of session faults.
                 if (sessionId === sid) sessionId = undefined;
-                return raw(method, [await ensureSession(), ...args]);
+                try {
+                    return await raw(method, [await ensureSession(), ...args]);
+                } catch (again) {
+                    noteLockout(again);
+                    throw again;
+                }
             }
         });
+    }
+
+    async function logout(): Promise<void> {
+        const sid = sessionId;
+        sessionId = undefined;
+        if (!sid) return;
+        try {
+            await limiter.run(() => raw("logout", [sid]));
+        } catch (e) {
+            // Best effort: the panel ends the session itself 1800 s after login.
+            if (!(e instanceof ISPConfigError)) throw e;
+        }
     }
 
     return {
@@ -175,19 +219,20 @@ export function createSession(opts: SessionOptions): Session {
         async login() {
             await ensureSession();
         },
-        async logout() {
-            const sid = sessionId;
-            sessionId = undefined;
-            if (!sid) return;
-            try {
-                await limiter.run(() => raw("logout", [sid]));
-            } catch (e) {
-                if (!(e instanceof ISPConfigError)) throw e;
-            }
-        },
+        logout,
         stats: () => ({ ...stats }),
-        async close() {
-            await this.logout().catch(() => undefined);
+        async close(o = {}) {
+            const out = logout().catch(() => undefined);
+            if (o.deadlineMs === undefined) await out;
+            else {
+                let timer: NodeJS.Timeout | undefined;
+                const deadline = new Promise<void>((r) => {
+                    timer = setTimeout(r, o.deadlineMs);
+                    timer.unref();
+                });
+                await Promise.race([out, deadline]);
+                clearTimeout(timer);
+            }
             transport?.close();
             transport = undefined;
         },
