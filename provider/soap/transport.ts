@@ -91,8 +91,11 @@ export function createTransport(opts: TransportOptions): Transport {
         agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 8 });
     }
     const lib = isHttps ? https : http;
+    /** Set by close(): requests still out fail, and nothing is sent (or resent) any more. */
+    let closed = false;
 
     function once(body: string, headers: Record<string, string>, method: string): Promise<HttpAnswer> {
+        if (closed) return Promise.reject(new TransportError(`${method}: the connection to the panel was closed`, { maybeApplied: false, method }));
         return new Promise((resolve, reject) => {
             // Both true: the request was handed whole to a connected (for https: verified)
             // socket, so the panel may have received it.
@@ -167,7 +170,7 @@ export function createTransport(opts: TransportOptions): Transport {
                 // Refused, unresolvable, unreachable, or the TLS handshake failed: nothing got there.
                 const sent = written() || gotResponse;
                 // A kept-alive socket the panel closed while idle: the request never got there.
-                const stale = !!(req as any).reusedSocket && (code === "ECONNRESET" || code === "EPIPE") && !gotResponse;
+                const stale = !closed && !!(req as any).reusedSocket && (code === "ECONNRESET" || code === "EPIPE") && !gotResponse;
                 finish(
                     new TransportError(
                         `${method}: ${sent ? "the connection to the panel broke after the request was sent" : "could not reach the panel"} (${code || e.message}).${tlsHint(code)}`,
@@ -191,6 +194,7 @@ export function createTransport(opts: TransportOptions): Transport {
             }
         },
         close() {
+            closed = true;
             agent.destroy();
         },
     };
