@@ -9,11 +9,13 @@ import { SoapMap, SoapValue } from "./value";
  * reference it is checked against on every capture.
  *
  * Speed comes from one observation: PHP's SoapServer writes every Map entry with the same
- * bytes, `<item><key xsi:type="xsd:string">K</key><value xsi:type="xsd:string">V</value></item>`.
- * Where the prefixes in scope are bound to the right namespace URIs (checked once per scope,
- * so matching stays by URI, never by prefix), such an entry is taken with a few indexOf
- * calls; anything else (other prefixes, comments, CDATA, nested values) goes through
- * the general path, which handles any well-formed encoding of the same values.
+ * bytes, `<item><key xsi:type="xsd:string">K</key><value xsi:type="xsd:string">V</value></item>`,
+ * and every row of a list as `<item xsi:type="ns2:Map">…</item>`. Where the prefixes in scope
+ * are bound to the right namespace URIs (checked once per scope, so matching stays by URI,
+ * never by prefix), runs of such entries are taken by one sticky regex; anything else (other
+ * prefixes, comments, CDATA, entities, nested values) goes through the general path, which
+ * reads any well-formed encoding of the same values. The tests hold both paths to the
+ * reference on every capture, respelled with other prefixes, whitespace and comments.
  *
  * Understood: elements, attributes (either quote), namespace declarations, text with the five
  * predefined entities and character references, CDATA, comments, processing instructions.
