@@ -7,6 +7,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import ts from "typescript";
+import { createLimiter } from "../provider/soap/limiter";
 import { createSession, Session, SessionOptions } from "../provider/soap/session";
 import { closeSharedSessions, getSharedSession } from "../provider/soap/sharedSession";
 import { AuthError, FaultError, InputError, PermissionError, TransportError, ValidationError } from "../provider/soap/errors";
@@ -330,6 +331,30 @@ describe("session", () => {
         expect(log).toMatch(/^ispconfig: nope \d+ ms failed$/m);
         expect(log).not.toContain(PW);
         expect(log).not.toContain("Mailbox-Secret-1");
+    });
+});
+
+describe("limiter", () => {
+    it("never runs more than max, however tasks start and end", async () => {
+        const limit = createLimiter(3);
+        let running = 0;
+        let most = 0;
+        const task = async () => {
+            running++;
+            most = Math.max(most, running);
+            for (let i = Math.floor(Math.random() * 4); i > 0; i--) await Promise.resolve();
+            if (Math.random() < 0.3) await new Promise((r) => setTimeout(r, 1));
+            running--;
+        };
+        // Calls that start from other tasks' completions, in the same microtask turn as a release.
+        const all: Promise<void>[] = [];
+        for (let i = 0; i < 300; i++) {
+            const p = limit.run(task);
+            all.push(p, p.then(() => limit.run(task)));
+        }
+        await Promise.all(all);
+        expect(most).toBe(3);
+        expect(limit.peak()).toBe(3);
     });
 });
 
