@@ -195,6 +195,26 @@ describe("ARecord", () => {
         expect(p.emu.table("dns_rr").filter((r) => String(r.zone) === z.id && r.name === "mail").length).toBe(1);
     });
 
+    it("in a client's zone: one call when the zone is the client's own, add + serial bump when an admin made it for them", async () => {
+        const own = await create(dnsZoneProvider, zoneArgs("own.example.com", { clientId }));
+        await create(aRecordProvider, { zoneId: own.id, name: "warm", address: "192.0.2.1" }); // zone facts now known
+        const ownerBefore = owner(soa(own.id));
+        const c1 = await countCalls(p, () => create(aRecordProvider, { zoneId: own.id, name: "one", address: "192.0.2.2" }));
+        expect(c1.calls).toEqual(["dns_a_add"]);
+        expect(owner(soa(own.id))).toEqual(ownerBefore);
+
+        const ui = await create(dnsZoneProvider, zoneArgs("ui.example.com", { clientId }));
+        p.emu.panel.tables.dns_soa.find((r) => String(r.id) === ui.id)!.sys_userid = 1; // made by the admin in the UI
+        await create(aRecordProvider, { zoneId: ui.id, name: "warm", address: "192.0.2.1" });
+        const uiOwner = owner(soa(ui.id));
+        const serial = Number(soa(ui.id).serial);
+        const c2 = await countCalls(p, () => create(aRecordProvider, { zoneId: ui.id, name: "two", address: "192.0.2.3" }));
+        expect(c2.calls).toEqual(["dns_a_add", "dns_zone_get", "dns_zone_update"]);
+        expect(owner(soa(ui.id))).toEqual(uiOwner); // sys_userid stays the admin's
+        expect(Number(soa(ui.id).serial)).toBeGreaterThan(serial);
+        expect(Number(rr(c2.result.id)!.sys_groupid)).toBe(uiOwner[1]);
+    });
+
     it("costs one SOAP call to create in an admin zone, one to update, one to read and one to delete", async () => {
         const z = await create(dnsZoneProvider, zoneArgs("calls.example.com"));
         await create(aRecordProvider, { zoneId: z.id, name: "warm", address: "192.0.2.4" }); // zone facts now known

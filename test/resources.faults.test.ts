@@ -70,6 +70,9 @@ describe("a failure after the add undoes the add (Pulumi's create contract)", ()
 
     it("ARecord in a client's zone: the serial bump fails → the record is removed again", async () => {
         const z = await create(dnsZoneProvider, zone("undo.example.com", { clientId }));
+        // As if an admin had made the zone for the client in the UI (sys_userid admin, group the
+        // client's): then the serial is moved by a separate call, which is what fails here.
+        p.emu.panel.tables.dns_soa.find((r) => String(r.id) === z.id)!.sys_userid = 1;
         await create(aRecordProvider, { zoneId: z.id, name: "warm", address: "192.0.2.1" });
         p.emu.injectFault({ kind: "proxy502", method: "dns_zone_update" });
         await expect(create(aRecordProvider, { zoneId: z.id, name: "undo", address: "192.0.2.2" })).rejects.toBeInstanceOf(TransportError);

@@ -63,9 +63,18 @@ export function isARecordType(type: string): boolean {
  * > 0 (§6.4) — so for a client-owned record we add without it and bump the serial ourselves
  * with client_id 0, which leaves the zone's owner alone.
  */
-export async function addARecord(c: Caller, clientId: number, values: Record<string, unknown>, now = new Date()): Promise<number> {
+export async function addARecord(
+    c: Caller,
+    clientId: number,
+    values: Record<string, unknown>,
+    now = new Date(),
+    /** The zone already has exactly the owner client_id would give it (sys_userid and sys_groupid). */
+    zoneOwnedAsClient = false,
+): Promise<number> {
     const params = toDb({ stamp: stampNow(now), ...values, type: "A" }, DNS_RR_COLUMNS);
-    if (clientId === KEEP_OWNER) return num(await c.call("dns_a_add", clientId, params, true));
+    // One call when "re-owning" the zone changes nothing: admin records, or a zone whose
+    // sys_userid and sys_groupid already are this client's.
+    if (clientId === KEEP_OWNER || zoneOwnedAsClient) return num(await c.call("dns_a_add", clientId, params, true));
     const id = num(await c.call("dns_a_add", clientId, params, false));
     try {
         await bumpZoneSerial(c, num(values.zone), now);

@@ -99,7 +99,7 @@ export const aRecordOps: ResourceOps = {
         }
         // The record gets the zone's owner, as when the UI adds it.
         const { id } = await addOrRecover(
-            () => api.addARecord(c, zone.clientId, values),
+            () => api.addARecord(c, zone.clientId, values, new Date(), zone.ownedAsClient),
             async () => (await find())?.id,
         );
         // The panel stores A records exactly as sent, so no read-back is needed.
