@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { XMLParser } from "fast-xml-parser";
 import { MAX_RESPONSE_BYTES, decodeRequest, decodeResponse, decodeResponseWithParser, scanAnswer } from "../provider/soap/decode";
 import { encodeRequest, soapAction } from "../provider/soap/envelope";
 import { AuthError, FaultError, ISPConfigError, InputError, NotFoundError, PermissionError, TransportError, ValidationError } from "../provider/soap/errors";
 import { SoapValue } from "../provider/soap/value";
+import { WIRE, canonical as tree, parseDecoded } from "./helpers/wire";
 
 /*
  * The client against the real panel's bytes (test/fixtures/wire, see its README):
@@ -15,87 +15,11 @@ import { SoapValue } from "../provider/soap/value";
  *   records it, into the same XML (compared as namespace-resolved trees, so prefixes and the
  *   order of declarations do not matter);
  * - hostile strings, hostile answers, and the speed of a 10,000-record answer.
- * Self-contained on purpose: the var_export and tree readers below are this file's own.
  */
 
-const WIRE = path.join(__dirname, "fixtures", "wire");
 const read = (dir: string, name: string) => (fs.existsSync(path.join(dir, name)) ? fs.readFileSync(path.join(dir, name), "utf8") : undefined);
 const names = (dir: string, ext: string) => fs.readdirSync(dir).filter((f) => f.endsWith(ext)).map((f) => f.slice(0, -ext.length)).sort();
 const statusOf = (headers: string | undefined) => Number(/^HTTP\/1\.[01] (\d{3})/m.exec(headers ?? "")?.[1] ?? 200);
-
-// ---------------------------------------------------------------------------------------------
-// PHP var_export text (`*.decoded.txt`): `RESULT …: <value>` or `FAULT faultcode='…' faultstring='…'`.
-
-type Expected = { fault: { code: string; string: string } } | { value: unknown };
-
-class PhpReader {
-    i = 0;
-    constructor(readonly s: string) {}
-    ws() {
-        while (this.i < this.s.length && /\s/.test(this.s[this.i])) this.i++;
-    }
-    expect(lit: string) {
-        this.ws();
-        if (!this.s.startsWith(lit, this.i)) throw new Error(`expected ${lit} at ${this.i}: ${this.s.slice(this.i, this.i + 30)}`);
-        this.i += lit.length;
-    }
-    /** A single-quoted PHP string: only \' and \\ are escapes. */
-    str(): string {
-        this.expect("'");
-        let out = "";
-        for (;;) {
-            const c = this.s[this.i++];
-            if (c === undefined) throw new Error("unterminated string");
-            if (c === "'") return out;
-            if (c === "\\" && (this.s[this.i] === "'" || this.s[this.i] === "\\")) out += this.s[this.i++];
-            else out += c;
-        }
-    }
-    value(): unknown {
-        this.ws();
-        const s = this.s;
-        if (s.startsWith("array (", this.i)) {
-            this.i += 7;
-            const entries: [string | number, unknown][] = [];
-            for (;;) {
-                this.ws();
-                if (s[this.i] === ")") {
-                    this.i++;
-                    break;
-                }
-                const k = this.value() as string | number;
-                this.expect("=>");
-                entries.push([k, this.value()]);
-                this.ws();
-                if (s[this.i] === ",") this.i++;
-            }
-            // PHP has one array type; SOAP has two. A 0..n-1 list is a SOAP-ENC:Array.
-            if (entries.every(([k], idx) => k === idx)) return entries.map(([, v]) => v);
-            return Object.fromEntries(entries);
-        }
-        if (s[this.i] === "'") return this.str();
-        const tok = /^(?:NULL|true|false|-?\d+(?:\.\d+)?(?:E[+-]?\d+)?)/i.exec(s.slice(this.i, this.i + 40));
-        if (!tok) throw new Error(`unexpected at ${this.i}: ${s.slice(this.i, this.i + 20)}`);
-        this.i += tok[0].length;
-        if (tok[0] === "NULL") return null;
-        if (tok[0] === "true") return true;
-        if (tok[0] === "false") return false;
-        return Number(tok[0]);
-    }
-}
-
-function parseDecoded(text: string): Expected {
-    if (text.startsWith("FAULT ")) {
-        const r = new PhpReader(text);
-        r.expect("FAULT faultcode=");
-        const code = r.str();
-        r.expect("faultstring=");
-        return { fault: { code, string: r.str() } };
-    }
-    const m = /^RESULT[^:]*:\s*/.exec(text);
-    if (!m) throw new Error(`unreadable decoded.txt: ${text.slice(0, 80)}`);
-    return { value: new PhpReader(text.slice(m[0].length)).value() };
-}
 
 /** The typed error each of the panel's fault codes must become. */
 function errorClassFor(code: string): new (...a: any[]) => ISPConfigError {
@@ -104,39 +28,6 @@ function errorClassFor(code: string): new (...a: any[]) => ISPConfigError {
     if (code === "data_processing_error") return ValidationError;
     if (["no_group_found", "no_domain_found", "no_client_found", "invalid_id"].includes(code)) return NotFoundError;
     return FaultError;
-}
-
-// ---------------------------------------------------------------------------------------------
-// XML as a namespace-resolved tree: `{uri}local` names, attributes other than xmlns
-// declarations (QName values such as xsi:type resolved too), text. Prefixes and the order of
-// attributes and declarations drop out; element order and text stay.
-
-const ordered = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: "", trimValues: false, processEntities: true, parseTagValue: false, parseAttributeValue: false });
-
-function tree(xml: string): unknown {
-    const walk = (nodes: any[], ns: Record<string, string>): unknown[] =>
-        nodes.map((n) => {
-            if ("#text" in n) return n["#text"];
-            const name = Object.keys(n).find((k) => k !== ":@")!;
-            const attrs: Record<string, string> = n[":@"] ?? {};
-            const scope = { ...ns };
-            for (const [k, v] of Object.entries(attrs)) {
-                if (k === "xmlns") scope[""] = v;
-                else if (k.startsWith("xmlns:")) scope[k.slice(6)] = v;
-            }
-            const q = (qn: string, attr = false) => {
-                const i = qn.indexOf(":");
-                if (i < 0) return attr ? qn : `{${scope[""] ?? ""}}${qn}`;
-                return `{${scope[qn.slice(0, i)] ?? `UNBOUND:${qn.slice(0, i)}`}}${qn.slice(i + 1)}`;
-            };
-            const a: Record<string, string> = {};
-            for (const k of Object.keys(attrs).sort()) {
-                if (k === "xmlns" || k.startsWith("xmlns:")) continue;
-                a[q(k, true)] = /:(type|arrayType)$/.test(k) ? q(attrs[k]) : attrs[k];
-            }
-            return { [q(name)]: { attrs: a, children: walk(n[name], scope) } };
-        });
-    return walk(ordered.parse(xml).filter((n: any) => !("?xml" in n)), {});
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -38,25 +38,29 @@ export function readCapture(name: string, dir = WIRE) {
 
 export type Expected = { fault: { code: string; string: string } } | { value: unknown };
 
-/** Parses `RESULT …: <var_export>` / `FAULT faultcode='…' faultstring='…'`. */
-export function parseDecoded(text: string): Expected {
-    const fault = /^FAULT faultcode='((?:[^'\\]|\\.)*)' faultstring='((?:[^'\\]|\\.)*)'/s.exec(text);
-    if (fault) return { fault: { code: unq(fault[1]), string: unq(fault[2]) } };
-    const m = /^RESULT[^:]*:\s*/.exec(text);
-    if (!m) throw new Error(`unreadable decoded.txt: ${text.slice(0, 80)}`);
-    const p = new VarExport(text.slice(m[0].length));
-    return { value: p.value() };
-}
-
-function unq(s: string): string {
-    return s.replace(/\\(['\\])/g, "$1");
-}
-
-class VarExport {
+/** PHP var_export text, as the captures' `*.decoded.txt` hold it. */
+class PhpReader {
     i = 0;
     constructor(readonly s: string) {}
     ws() {
-        while (/\s/.test(this.s[this.i] ?? "")) this.i++;
+        while (this.i < this.s.length && /\s/.test(this.s[this.i])) this.i++;
+    }
+    expect(lit: string) {
+        this.ws();
+        if (!this.s.startsWith(lit, this.i)) throw new Error(`expected ${lit} at ${this.i}: ${this.s.slice(this.i, this.i + 30)}`);
+        this.i += lit.length;
+    }
+    /** A single-quoted PHP string: only \' and \\ are escapes. */
+    str(): string {
+        this.expect("'");
+        let out = "";
+        for (;;) {
+            const c = this.s[this.i++];
+            if (c === undefined) throw new Error("unterminated string");
+            if (c === "'") return out;
+            if (c === "\\" && (this.s[this.i] === "'" || this.s[this.i] === "\\")) out += this.s[this.i++];
+            else out += c;
+        }
     }
     value(): unknown {
         this.ws();
@@ -71,28 +75,17 @@ class VarExport {
                     break;
                 }
                 const k = this.value() as string | number;
-                this.ws();
-                if (!s.startsWith("=>", this.i)) throw new Error(`expected => at ${this.i}`);
-                this.i += 2;
-                const v = this.value();
-                entries.push([k, v]);
+                this.expect("=>");
+                entries.push([k, this.value()]);
                 this.ws();
                 if (s[this.i] === ",") this.i++;
             }
-            const list = entries.every(([k], idx) => k === idx);
-            return list && entries.length > 0 ? entries.map(([, v]) => v) : entries.length === 0 ? [] : Object.fromEntries(entries);
+            // PHP has one array type; SOAP has two. A 0..n-1 list is a SOAP-ENC:Array.
+            if (entries.every(([k], idx) => k === idx)) return entries.map(([, v]) => v);
+            return Object.fromEntries(entries);
         }
-        if (s[this.i] === "'") {
-            let out = "";
-            this.i++;
-            while (s[this.i] !== "'") {
-                if (s[this.i] === "\\" && (s[this.i + 1] === "'" || s[this.i + 1] === "\\")) this.i++;
-                out += s[this.i++];
-            }
-            this.i++;
-            return out;
-        }
-        const tok = /^(NULL|true|false|-?\d+(?:\.\d+)?(?:E[+-]?\d+)?)/i.exec(s.slice(this.i));
+        if (s[this.i] === "'") return this.str();
+        const tok = /^(?:NULL|true|false|-?\d+(?:\.\d+)?(?:E[+-]?\d+)?)/i.exec(s.slice(this.i, this.i + 40));
         if (!tok) throw new Error(`unexpected at ${this.i}: ${s.slice(this.i, this.i + 20)}`);
         this.i += tok[0].length;
         if (tok[0] === "NULL") return null;
@@ -102,11 +95,26 @@ class VarExport {
     }
 }
 
+/** Parses `RESULT …: <var_export>` / `FAULT faultcode='…' faultstring='…'`. */
+export function parseDecoded(text: string): Expected {
+    if (text.startsWith("FAULT ")) {
+        const r = new PhpReader(text);
+        r.expect("FAULT faultcode=");
+        const code = r.str();
+        r.expect("faultstring=");
+        return { fault: { code, string: r.str() } };
+    }
+    const m = /^RESULT[^:]*:\s*/.exec(text);
+    if (!m) throw new Error(`unreadable decoded.txt: ${text.slice(0, 80)}`);
+    return { value: new PhpReader(text.slice(m[0].length)).value() };
+}
+
 const ordered = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: "", trimValues: false, processEntities: true, parseTagValue: false, parseAttributeValue: false });
 
 /**
  * A namespace-resolved tree: `{uri}local` names, attributes other than xmlns declarations
- * (QName values such as xsi:type resolved too), text. Prefixes and declaration order drop out.
+ * (QName values such as xsi:type resolved too), text. Prefixes and the order of attributes and
+ * declarations drop out; element order and text stay.
  */
 export function canonical(xml: string): unknown {
     const walk = (nodes: any[], ns: Record<string, string>): unknown[] =>
@@ -122,13 +130,12 @@ export function canonical(xml: string): unknown {
             const q = (qn: string, attr = false) => {
                 const i = qn.indexOf(":");
                 if (i < 0) return attr ? qn : `{${scope[""] ?? ""}}${qn}`;
-                return `{${scope[qn.slice(0, i)] ?? qn.slice(0, i)}}${qn.slice(i + 1)}`;
+                return `{${scope[qn.slice(0, i)] ?? `UNBOUND:${qn.slice(0, i)}`}}${qn.slice(i + 1)}`;
             };
             const a: Record<string, string> = {};
-            for (const [k, v] of Object.entries(attrs)) {
+            for (const k of Object.keys(attrs).sort()) {
                 if (k === "xmlns" || k.startsWith("xmlns:")) continue;
-                const isQNameValue = /:(type|arrayType)$/.test(k);
-                a[q(k, true)] = isQNameValue ? q(v) : v;
+                a[q(k, true)] = /:(type|arrayType)$/.test(k) ? q(attrs[k]) : attrs[k];
             }
             return { [q(name)]: { attrs: a, children: walk(n[name], scope) } };
         });
