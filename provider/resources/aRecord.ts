@@ -147,13 +147,17 @@ export const aRecordOps: ResourceOps = {
 export class ARecord extends pulumi.dynamic.Resource {
     /** Panel id of the record (same as `id`, as a number). */
     public readonly recordId!: pulumi.Output<number>;
+    /** Panel id of the zone the record is in. */
     public readonly zoneId!: pulumi.Output<number>;
     /** The name as declared (`@`, `www`, …). */
     public readonly name!: pulumi.Output<string>;
     /** The absolute name, e.g. `www.example.com.`. */
     public readonly fqdn!: pulumi.Output<string>;
+    /** The IPv4 address the record points to, as stored. */
     public readonly address!: pulumi.Output<string>;
+    /** TTL in seconds, as stored. */
     public readonly ttl!: pulumi.Output<number>;
+    /** Whether the record is published. */
     public readonly active!: pulumi.Output<boolean>;
     /** The stored record type: always `A` after an `up`. */
     public readonly type!: pulumi.Output<string>;

@@ -211,10 +211,15 @@ export class DnsZone extends pulumi.dynamic.Resource {
     public readonly origin!: pulumi.Output<string>;
     /** The zone serial (YYYYMMDDnn); moves on every change made through this package. */
     public readonly serial!: pulumi.Output<number>;
+    /** The primary name server as stored, with its trailing dot. */
     public readonly ns!: pulumi.Output<string>;
+    /** The SOA responsible mailbox as stored (`hostmaster.example.com.`). */
     public readonly mbox!: pulumi.Output<string>;
+    /** Default TTL of the zone, in seconds, as stored. */
     public readonly ttl!: pulumi.Output<number>;
+    /** Whether the panel serves the zone. */
     public readonly active!: pulumi.Output<boolean>;
+    /** The DNS server the zone lives on. */
     public readonly serverId!: pulumi.Output<number>;
     /** The client that owns the zone (0 = admin). */
     public readonly clientId!: pulumi.Output<number>;

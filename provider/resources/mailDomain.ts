@@ -159,10 +159,13 @@ export const mailDomainOps: ResourceOps = {
 export class MailDomain extends pulumi.dynamic.Resource {
     /** Panel id of the mail domain (same as `id`, as a number). */
     public readonly domainId!: pulumi.Output<number>;
+    /** The mail domain as stored (lower case, no trailing dot). */
     public readonly domain!: pulumi.Output<string>;
+    /** The mail server the domain lives on. */
     public readonly serverId!: pulumi.Output<number>;
     /** The client that owns the domain (0 = admin). */
     public readonly clientId!: pulumi.Output<number>;
+    /** Whether the domain accepts mail. */
     public readonly active!: pulumi.Output<boolean>;
 
     constructor(name: string, args: MailDomainArgs, opts?: pulumi.CustomResourceOptions) {

@@ -211,11 +211,13 @@ function splitEmail(email: string): [string, string] {
 export class Mailbox extends pulumi.dynamic.Resource {
     /** Panel id of the mailbox (same as `id`, as a number). */
     public readonly mailuserId!: pulumi.Output<number>;
+    /** The mailbox address as stored (lower case). */
     public readonly email!: pulumi.Output<string>;
     /** Quota in MB. */
     public readonly quota!: pulumi.Output<number>;
     /** Where the mail is stored, e.g. `/var/vmail/example.com/alice`. */
     public readonly maildir!: pulumi.Output<string>;
+    /** The mail server the mailbox lives on (its mail domain's). */
     public readonly serverId!: pulumi.Output<number>;
 
     constructor(name: string, args: MailboxArgs, opts?: pulumi.CustomResourceOptions) {

@@ -262,6 +262,7 @@ export const webDomainOps: ResourceOps = {
 export class WebDomain extends pulumi.dynamic.Resource {
     /** Panel id of the site (same as `id`, as a number). */
     public readonly domainId!: pulumi.Output<number>;
+    /** The site's domain as stored (lower case, no trailing dot). */
     public readonly domain!: pulumi.Output<string>;
     /** Computed by the panel, e.g. `/var/www/clients/client1/web2`. */
     public readonly documentRoot!: pulumi.Output<string>;
@@ -269,9 +270,11 @@ export class WebDomain extends pulumi.dynamic.Resource {
     public readonly systemUser!: pulumi.Output<string>;
     /** The site's Unix group, e.g. `client1`. */
     public readonly systemGroup!: pulumi.Output<string>;
+    /** The web server the site lives on. */
     public readonly serverId!: pulumi.Output<number>;
     /** The client that owns the site (0 = admin). */
     public readonly clientId!: pulumi.Output<number>;
+    /** Whether the site is enabled. */
     public readonly active!: pulumi.Output<boolean>;
 
     constructor(name: string, args: WebDomainArgs, opts?: pulumi.CustomResourceOptions) {
