@@ -10,14 +10,15 @@
 #      go.sum pins the dependencies): several minutes, ~2 GiB of memory, needs `go` >= 1.25.
 # The pinned version is the one in tools/pulumi-cli/go.mod; it matches @pulumi/pulumi in package.json.
 # The cache's bin/ also gets scripts/pulumi-resource-pulumi-nodejs, the plugin that runs dynamic
-# providers, so the printed directory is a complete `root` for the Automation API:
+# providers, and scripts/pulumi-language-nodejs, a stand-in for the Node language host (which the
+# proxy does not serve), so `pulumi up` of a Pulumi.yaml project works and the printed directory
+# is a complete `root` for the Automation API:
 #   PulumiCommand.get({ root: path.dirname(path.dirname(printedPath)) })
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 moddir="$repo/tools/pulumi-cli"
-shim="$here/pulumi-resource-pulumi-nodejs"
 
 log() { printf 'pulumi-cli.sh: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -60,11 +61,14 @@ if [ -z "${PULUMI_ISPCONFIG_IGNORE_PATH:-}" ] && found=$(command -v pulumi 2>/de
 fi
 
 install_shim() {
-    if ! cmp -s "$shim" "$bin/pulumi-resource-pulumi-nodejs" 2>/dev/null; then
-        cp "$shim" "$bin/pulumi-resource-pulumi-nodejs.tmp.$$"
-        chmod 755 "$bin/pulumi-resource-pulumi-nodejs.tmp.$$"
-        mv -f "$bin/pulumi-resource-pulumi-nodejs.tmp.$$" "$bin/pulumi-resource-pulumi-nodejs"
-    fi
+    local name
+    for name in pulumi-resource-pulumi-nodejs pulumi-language-nodejs; do
+        if ! cmp -s "$here/$name" "$bin/$name" 2>/dev/null; then
+            cp "$here/$name" "$bin/$name.tmp.$$"
+            chmod 755 "$bin/$name.tmp.$$"
+            mv -f "$bin/$name.tmp.$$" "$bin/$name"
+        fi
+    done
 }
 
 cached_ok() { [ -x "$bin/pulumi" ] && [ "$(cli_version "$bin/pulumi" || true)" = "$version" ]; }

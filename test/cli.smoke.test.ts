@@ -1,7 +1,8 @@
 // Smoke test of the real Pulumi CLI that scripts/pulumi-cli.sh provides (built from tools/pulumi-cli,
 // see tools/pulumi-cli/README.md): an Automation API inline program with one pulumi.dynamic.Resource,
 // against a file backend in a temp dir, through up, preview, refresh, export and destroy, with every
-// phone-home switched off and without the pulumi-language-nodejs language host.
+// phone-home switched off. Inline programs do not need the pulumi-language-nodejs language host
+// (the Automation API serves the program itself); a Pulumi.yaml project does (project.cli.test.ts).
 //
 // Nothing here is skipped: when the CLI is not cached yet, beforeAll builds it (several minutes, see
 // the hook's timeout); when it cannot be built (no `go`, no module proxy), the tests fail and say why.
@@ -119,7 +120,7 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
-        // Only what is next to the pulumi binary: proves pulumi-language-nodejs is not needed.
+        // Only what is next to the pulumi binary: no stray plugin from this machine.
         PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
         PULUMI_CONFIG_PASSPHRASE: "smoke-passphrase",
         ...extra,
@@ -184,7 +185,7 @@ describe("the Pulumi CLI built from tools/pulumi-cli", () => {
 
     afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-    it("is the version of @pulumi/pulumi, with our dynamic-provider plugin and no language host beside it", async () => {
+    it("is the version of @pulumi/pulumi, with our dynamic-provider plugin and language host beside it", async () => {
         expect(path.isAbsolute(cli)).toBe(true);
         const { stdout } = await run(cli, ["version"], { env: cleanEnv({ PULUMI_HOME: path.join(tmp, "version-home") }) });
         expect(stdout.trim()).toBe(`v${sdkVersion}`);
@@ -192,7 +193,10 @@ describe("the Pulumi CLI built from tools/pulumi-cli", () => {
         const plugin = path.join(bin, "pulumi-resource-pulumi-nodejs");
         expect(fs.readFileSync(plugin, "utf8")).toBe(fs.readFileSync(path.join(repo, "scripts", "pulumi-resource-pulumi-nodejs"), "utf8"));
         expect(fs.statSync(plugin).mode & 0o111).not.toBe(0);
-        expect(fs.existsSync(path.join(bin, "pulumi-language-nodejs"))).toBe(false);
+        // The stand-in for the Node language host, for `pulumi up` of a Pulumi.yaml project
+        // (test/project.cli.test.ts); inline programs below do not start it (the engine talks to
+        // the Automation API's own language server over --client).
+        expect(fs.readFileSync(path.join(bin, "pulumi-language-nodejs"), "utf8")).toBe(fs.readFileSync(path.join(repo, "scripts", "pulumi-language-nodejs"), "utf8"));
     });
 
     let lifecycle: Awaited<ReturnType<typeof runProgram>>;
