@@ -70,6 +70,9 @@ function othersSnapshot(emu: Emulator): string {
 async function main() {
     const out = process.argv[2] ?? "faults-results.json";
     const ws = await prepareWorkspace();
+    // The client's wire log (every request and answer, masked) goes into the CLI output the
+    // secrets audit searches: the audit covers what an admin debugging a run would see.
+    ws.envVars.ISPCONFIG_DEBUG = "wire";
     const results: any[] = [];
     const save = () => fs.writeFileSync(out, JSON.stringify(results, null, 1));
     let n = 0;
@@ -214,9 +217,13 @@ async function main() {
         const all = [...corpus, ...files.map((f) => fs.readFileSync(f, "utf8"))];
         const needles = [PANEL_PASSWORD, "Not-The-Password-9", ...MAILBOX_PASSWORDS, ...hashes];
         const hits = needles.reduce((n, x) => n + all.filter((c) => c.includes(x)).length, 0);
-        const r = { kind: "secretsAudit", texts: corpus.length, files: files.length, needles: needles.length, hits };
+        // Proof the wire log was in what was searched: the requests that carry passwords, the answers that carry hashes.
+        const wireLines = corpus.reduce((n, c) => n + (c.match(/ispconfig: > /g)?.length ?? 0), 0);
+        const wireMailboxAdds = corpus.reduce((n, c) => n + (c.match(/ispconfig: > mail_user_add\(/g)?.length ?? 0), 0);
+        const wireMaskedPasswords = corpus.reduce((n, c) => n + (c.match(/"password":"\*\*\*"/g)?.length ?? 0), 0);
+        const r = { kind: "secretsAudit", texts: corpus.length, files: files.length, needles: needles.length, hits, wireLines, wireMailboxAdds, wireMaskedPasswords };
         results.push(r);
-        process.stdout.write(`faults secrets audit: ${r.texts} outputs/errors/exports and ${r.files} backend files searched for ${r.needles} secrets: ${r.hits} hits\n`);
+        process.stdout.write(`faults secrets audit: ${r.texts} outputs/errors/exports (with ${wireLines} wire-log requests, ${wireMailboxAdds} of them mail_user_add, ${wireMaskedPasswords} masked passwords) and ${r.files} backend files searched for ${r.needles} secrets: ${r.hits} hits\n`);
         save();
     }
 }

@@ -75,6 +75,9 @@ describe("credentials, permissions and load", () => {
         expect(r.texts).toBeGreaterThan(50);
         expect(r.files).toBeGreaterThan(0);
         expect(r.needles).toBeGreaterThan(4);
+        // The client's wire log (ISPCONFIG_DEBUG=wire) was among what was searched.
+        expect(r.wireMailboxAdds).toBeGreaterThan(0);
+        expect(r.wireMaskedPasswords).toBeGreaterThan(0);
         expect(r.hits).toBe(0);
     });
 

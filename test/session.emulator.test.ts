@@ -11,6 +11,7 @@ import { startEmulator, Emulator } from "./emulator";
 import { createSession, Session } from "../provider/soap/session";
 import { AuthError, PermissionError, TransportError, ValidationError, FaultError, InputError } from "../provider/soap/errors";
 import { decodeResponse } from "../provider/soap/decode";
+import { SoapValue } from "../provider/soap/value";
 
 const PW = "ApiPass123!";
 const TLS = path.join(__dirname, "fixtures", "tls");
@@ -105,6 +106,38 @@ describe("session", () => {
         const t = session({ maxConcurrency: 2 });
         await Promise.all(Array.from({ length: 10 }, () => t.call("dns_zone_get", -1)));
         expect(t.stats().peakConcurrency).toBe(2);
+    });
+
+    it("ISPCONFIG_DEBUG=wire shows what was sent and what came back, with every secret masked", async () => {
+        emu = await startEmulator();
+        const prev = process.env.ISPCONFIG_DEBUG;
+        process.env.ISPCONFIG_DEBUG = "wire";
+        const lines: string[] = [];
+        const orig = process.stderr.write.bind(process.stderr);
+        (process.stderr as any).write = (chunk: any) => (lines.push(String(chunk)), true);
+        let clientId: SoapValue = 0;
+        try {
+            const s = session();
+            clientId = await s.call("client_add", 0, { username: "wiredbg", contact_name: "Wire & <Debug>", password: "Cl1ent-Secret-77", email: "w@example.net" });
+            await s.call("client_get", Number(clientId));
+            await s.call("dns_zone_add", 0, { origin: "" }).catch(() => undefined);
+        } finally {
+            (process.stderr as any).write = orig;
+            if (prev === undefined) delete process.env.ISPCONFIG_DEBUG;
+            else process.env.ISPCONFIG_DEBUG = prev;
+        }
+        const log = lines.join("");
+        const hash = String(emu.table("client").find((c) => c.username === "wiredbg")!.password);
+        const sids = log.match(/p[0-9a-f]{40}/g) ?? []; // the test panel's session id shape
+        // What an admin needs to see: the call, its data, the answer, the panel's complaint.
+        expect(log).toContain(`ispconfig: > login("apiuser", "***")`);
+        expect(log).toMatch(/ispconfig: > client_add\("<session>", 0, \{"username":"wiredbg","contact_name":"Wire & <Debug>","password":"\*\*\*"/);
+        expect(log).toMatch(new RegExp(`ispconfig: client_get \\d+ ms ok < \\{.*"username":"wiredbg"`));
+        expect(log).toMatch(/ispconfig: dns_zone_add \d+ ms failed < ValidationError: /);
+        // And nothing it must not: the password, the hash the panel keeps, the session id.
+        expect(hash.length).toBeGreaterThan(20);
+        for (const secret of [PW, "Cl1ent-Secret-77", hash]) expect(log).not.toContain(secret);
+        expect(sids).toEqual([]);
     });
 
     it("debug logging (ISPCONFIG_DEBUG=1) shows methods and timings, never arguments", async () => {

@@ -4,6 +4,7 @@ import { encodeRequest, soapAction, soapUri } from "./envelope";
 import { AuthError, ISPConfigError } from "./errors";
 import { createLimiter } from "./limiter";
 import { redactSecrets } from "./redact";
+import { describeAnswer, describeRequest } from "./wireLog";
 import { createTransport, Transport } from "./transport";
 import { SoapValue } from "./value";
 
@@ -81,7 +82,11 @@ export function createSession(opts: SessionOptions): Session {
     const uri = soapUri(opts.endpoint);
     const now = opts.now ?? Date.now;
     const limiter = createLimiter(opts.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
-    const debug = /^(1|true|yes)$/i.test(process.env.ISPCONFIG_DEBUG ?? "");
+    // ISPCONFIG_DEBUG=1: method names and timings; =wire: also each call's arguments and answer,
+    // with secrets masked by structure (wireLog.ts).
+    const debugSetting = (process.env.ISPCONFIG_DEBUG ?? "").toLowerCase();
+    const wire = debugSetting === "wire";
+    const debug = wire || /^(1|true|yes)$/.test(debugSetting);
     let transport: Transport | undefined;
     let sessionId: string | undefined;
     let loginAt = 0;
@@ -119,6 +124,8 @@ export function createSession(opts: SessionOptions): Session {
     async function raw(method: string, args: SoapValue[]): Promise<SoapValue> {
         const started = now();
         let ok = false;
+        let answer = "";
+        if (wire) process.stderr.write(`ispconfig: > ${describeRequest(method, args, [opts.password])}\n`);
         try {
             // Encoding first: a value XML cannot carry fails here, before any I/O.
             const body = encodeRequest(uri, method, args);
@@ -132,15 +139,18 @@ export function createSession(opts: SessionOptions): Session {
             );
             const value = decodeResponse(res.body, res.status, method);
             ok = true;
+            if (wire) answer = ` < ${describeAnswer(method, value, [opts.password])}`;
             return value;
         } catch (e) {
-            throw clean(e);
+            const c = clean(e);
+            if (wire && c instanceof Error) answer = ` < ${c.name}: ${c.message}`;
+            throw c;
         } finally {
             stats.peakConcurrency = limiter.peak();
             const ms = now() - started;
             opts.onCall?.(method, ms, ok);
-            // Method names and timings only: arguments carry passwords.
-            if (debug) process.stderr.write(`ispconfig: ${method} ${ms} ms ${ok ? "ok" : "failed"}\n`);
+            // Names and timings; with `wire`, the masked answer too (arguments carry passwords).
+            if (debug) process.stderr.write(`ispconfig: ${method} ${ms} ms ${ok ? "ok" : "failed"}${answer}\n`);
         }
     }
 
