@@ -11,7 +11,6 @@ import { startEmulator, Emulator } from "./emulator";
 import { createSession, Session } from "../provider/soap/session";
 import { AuthError, PermissionError, TransportError, ValidationError, FaultError, InputError } from "../provider/soap/errors";
 import { decodeResponse } from "../provider/soap/decode";
-import { SoapValue } from "../provider/soap/value";
 
 const PW = "ApiPass123!";
 const TLS = path.join(__dirname, "fixtures", "tls");
@@ -108,25 +107,31 @@ describe("session", () => {
         expect(t.stats().peakConcurrency).toBe(2);
     });
 
-    it("ISPCONFIG_DEBUG=wire shows what was sent and what came back, with every secret masked", async () => {
-        emu = await startEmulator();
+    /** What the session writes to stderr while `fn` runs with ISPCONFIG_DEBUG=`setting`. */
+    async function debugLog(setting: string, fn: () => Promise<unknown>): Promise<string> {
         const prev = process.env.ISPCONFIG_DEBUG;
-        process.env.ISPCONFIG_DEBUG = "wire";
+        process.env.ISPCONFIG_DEBUG = setting;
         const lines: string[] = [];
         const orig = process.stderr.write.bind(process.stderr);
         (process.stderr as any).write = (chunk: any) => (lines.push(String(chunk)), true);
-        let clientId: SoapValue = 0;
         try {
-            const s = session();
-            clientId = await s.call("client_add", 0, { username: "wiredbg", contact_name: "Wire & <Debug>", password: "Cl1ent-Secret-77", email: "w@example.net" });
-            await s.call("client_get", Number(clientId));
-            await s.call("dns_zone_add", 0, { origin: "" }).catch(() => undefined);
+            await fn();
         } finally {
             (process.stderr as any).write = orig;
             if (prev === undefined) delete process.env.ISPCONFIG_DEBUG;
             else process.env.ISPCONFIG_DEBUG = prev;
         }
-        const log = lines.join("");
+        return lines.join("");
+    }
+
+    it("ISPCONFIG_DEBUG=wire shows what was sent and what came back, with every secret masked", async () => {
+        emu = await startEmulator();
+        const log = await debugLog("wire", async () => {
+            const s = session();
+            const clientId = await s.call("client_add", 0, { username: "wiredbg", contact_name: "Wire & <Debug>", password: "Cl1ent-Secret-77", email: "w@example.net" });
+            await s.call("client_get", Number(clientId));
+            await s.call("dns_zone_add", 0, { origin: "" }).catch(() => undefined);
+        });
         const hash = String(emu.table("client").find((c) => c.username === "wiredbg")!.password);
         const sids = log.match(/p[0-9a-f]{40}/g) ?? []; // the test panel's session id shape
         // What an admin needs to see: the call, its data, the answer, the panel's complaint.
@@ -142,20 +147,7 @@ describe("session", () => {
 
     it("debug logging (ISPCONFIG_DEBUG=1) shows methods and timings, never arguments", async () => {
         emu = await startEmulator();
-        const prev = process.env.ISPCONFIG_DEBUG;
-        process.env.ISPCONFIG_DEBUG = "1";
-        const lines: string[] = [];
-        const orig = process.stderr.write.bind(process.stderr);
-        (process.stderr as any).write = (chunk: any) => (lines.push(String(chunk)), true);
-        try {
-            const s = session();
-            await s.call("client_add", 0, { username: "dbg", contact_name: "x", password: "Cl1ent-Secret-77" });
-        } finally {
-            (process.stderr as any).write = orig;
-            if (prev === undefined) delete process.env.ISPCONFIG_DEBUG;
-            else process.env.ISPCONFIG_DEBUG = prev;
-        }
-        const log = lines.join("");
+        const log = await debugLog("1", () => session().call("client_add", 0, { username: "dbg", contact_name: "x", password: "Cl1ent-Secret-77" }));
         expect(log).toMatch(/ispconfig: login \d+ ms ok/);
         expect(log).toMatch(/ispconfig: client_add \d+ ms ok/);
         expect(log).not.toContain(PW);
