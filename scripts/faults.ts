@@ -115,23 +115,22 @@ async function main() {
             let first = "", untouchedSame = true, applied = true;
             const loginsBefore = () => emu.calls.filter((c) => c.method === "login").length;
             let logins = 0;
-            if (op === "create") {
+            /** The run with the fault on the nth mutating call, then the same run with it gone. */
+            const faultedThenClean = async (run: () => Promise<unknown>) => {
                 emu.injectFault({ kind, mutatingOnly: true, nth });
                 const l0 = loginsBefore();
-                first = await attempt(() => stack.up());
+                first = await attempt(run);
                 logins = loginsBefore() - l0;
                 emu.clearFaults();
-                await stack.up();
+                await run();
+            };
+            if (op === "create") {
+                await faultedThenClean(() => stack.up());
             } else if (op === "update") {
                 await stack.up();
                 const before = othersSnapshot(emu);
                 await stack.setAllConfig({ "faults:ttl0": { value: "600" }, "faults:quota0": { value: "200" } });
-                emu.injectFault({ kind, mutatingOnly: true, nth });
-                const l0 = loginsBefore();
-                first = await attempt(() => stack.up());
-                logins = loginsBefore() - l0;
-                emu.clearFaults();
-                await stack.up();
+                await faultedThenClean(() => stack.up());
                 untouchedSame = othersSnapshot(emu) === before;
                 const zone0 = emu.table("dns_soa").find((z) => String(z.origin).startsWith("c0."))!;
                 applied = Number(zone0.ttl) === 600 &&
@@ -139,12 +138,7 @@ async function main() {
                     emu.table("mail_user").filter((u) => String(u.email).endsWith("@c0.faults.example")).every((u) => Number(u.quota) === 200 * 1048576);
             } else {
                 await stack.up();
-                emu.injectFault({ kind, mutatingOnly: true, nth });
-                const l0 = loginsBefore();
-                first = await attempt(() => stack.destroy());
-                logins = loginsBefore() - l0;
-                emu.clearFaults();
-                await stack.destroy();
+                await faultedThenClean(() => stack.destroy());
             }
             const a = await audit(emu, ws, stack.name);
             const injected = emu.calls.filter((c) => c.injected).length;
