@@ -50,10 +50,17 @@ describe("DnsZone", () => {
         const r2 = await read(dnsZoneProvider, z.id, u.outs);
         expect(r2.outs).toMatchObject({ ...changes, ns: "ns2.example.net.", active: false });
 
-        // Origin change → replace, delete-before-create (the panel refuses a duplicate origin).
-        const next = await checked(dnsZoneProvider, zoneArgs("life2.example.com"), z.inputs);
-        const d = await dnsZoneProvider.diff!(z.id, r2.outs, next);
-        expect(d.replaces).toEqual(["origin"]);
+        // Origin change → renamed in place (as the UI allows): the zone keeps its id and its
+        // records, and a record stored under the old absolute name (`@`) follows it.
+        await p.raw.call("dns_a_add", 0, { server_id: 1, zone: Number(z.id), name: "life.example.com.", type: "A", data: "192.0.2.7", ttl: 3600, active: "Y" }, true);
+        const renamed = await update(dnsZoneProvider, z.id, { outs: r2.outs, inputs: u.inputs }, zoneArgs("life2.example.com", changes));
+        expect(renamed.diff.replaces).toEqual([]);
+        expect(soa(z.id).origin).toBe("life2.example.com.");
+        expect(p.emu.table("dns_rr").filter((r) => String(r.zone) === z.id).map((r) => r.name)).toEqual(["life2.example.com."]);
+        // A server change cannot be made in place: replace, delete first (one origin per panel).
+        const next = await checked(dnsZoneProvider, zoneArgs("life2.example.com", { ...changes, serverId: 2 }), renamed.inputs);
+        const d = await dnsZoneProvider.diff!(z.id, renamed.outs, next);
+        expect(d.replaces).toEqual(["serverId"]);
         expect(d.deleteBeforeReplace).toBe(true);
 
         await dnsZoneProvider.delete!(z.id, r2.outs);
@@ -86,10 +93,13 @@ describe("DnsZone", () => {
         const u = await update(dnsZoneProvider, z.id, z, zoneArgs("client.example.com", { clientId, ttl: 7200 }));
         expect(Number(soa(z.id).sys_groupid)).toBe(gid);
         expect(u.outs.clientId).toBe(clientId);
-        // Back to the admin is a replace: client_id 0 on update means "keep the owner".
+        // Back to the admin: the API cannot do it, and delete + create would destroy the zone's
+        // records, so the preview stops with the way out; nothing is replaced.
         const next = await checked(dnsZoneProvider, zoneArgs("client.example.com", { clientId: 0 }), u.inputs);
-        const d = await dnsZoneProvider.diff!(z.id, u.outs, next);
-        expect(d.replaces).toContain("clientId");
+        await expect(dnsZoneProvider.diff!(z.id, u.outs, next)).rejects.toThrow(/cannot give a zone back to the admin.*set `clientId` to \d+ \(or leave it out\)/);
+        // Left out, the owner is not managed: no change at all.
+        const omitted = await checked(dnsZoneProvider, zoneArgs("client.example.com", { ttl: 7200 }), u.inputs);
+        expect((await dnsZoneProvider.diff!(z.id, u.outs, omitted)).changes).toBe(false);
         // Another admin zone moved to the client in place.
         const a = await create(dnsZoneProvider, zoneArgs("move.example.com"));
         await update(dnsZoneProvider, a.id, a, zoneArgs("move.example.com", { clientId }));
@@ -107,12 +117,16 @@ describe("DnsZone", () => {
     });
 
     it("sees drift and out-of-band deletion on read", async () => {
-        const z = await create(dnsZoneProvider, zoneArgs("drift.example.com"));
-        await p.raw.call("dns_zone_update", 0, Number(z.id), { ttl: 86400 });
+        const z = await create(dnsZoneProvider, zoneArgs("drift.example.com", { ttl: 3600 }));
+        await p.raw.call("dns_zone_update", 0, Number(z.id), { ttl: 86400, retry: 900 });
         const r = await read(dnsZoneProvider, z.id, z.outs);
         expect(r.outs.ttl).toBe(86400);
         const d = await dnsZoneProvider.diff!(z.id, r.outs, z.inputs);
         expect(d.changes).toBe(true);
+        // Refresh hands back the declared fields as stored, so the preview can name the drift;
+        // `retry` was not declared: the panel's value is kept, not reported as a change.
+        expect((await dnsZoneProvider.read!(z.id, z.outs)).inputs).toMatchObject({ ttl: 86400, origin: "drift.example.com." });
+        expect((await dnsZoneProvider.read!(z.id, z.outs)).inputs).not.toHaveProperty("retry");
         await p.raw.call("dns_zone_delete", Number(z.id));
         expect((await read(dnsZoneProvider, z.id, r.outs)).id).toBe("");
     });

@@ -38,15 +38,23 @@ describe("MailDomain", () => {
         expect(Number(domainRow(d.id).sys_groupid)).toBe(gid);
         expect((await read(mailDomainProvider, d.id, u.outs)).outs).toMatchObject({ active: false, clientId, deleteMailboxes: true });
 
-        const next = await checked(mailDomainProvider, { domain: "mail2.example.com", clientId }, u.inputs);
-        const diff = await mailDomainProvider.diff!(d.id, u.outs, next);
-        expect(diff.replaces).toEqual(["domain"]);
+        // A rename is in place, as in the UI: the domain keeps its id, and a mailbox made in the
+        // panel moves with it (address, login, maildir), so its mail is not lost.
+        await p.raw.call("mail_user_add", 0, { server_id: 1, email: "kept@mail.example.com", login: "kept@mail.example.com", password: PW, quota: 0, postfix: "y", maildir: "/var/vmail/mail.example.com/kept" });
+        const renamed = await update(mailDomainProvider, d.id, { outs: u.outs, inputs: u.inputs }, { domain: "mail2.example.com", clientId, active: false, deleteMailboxes: true });
+        expect(renamed.diff.replaces).toEqual([]);
+        expect(domainRow(d.id).domain).toBe("mail2.example.com");
+        expect(p.emu.table("mail_user").find((r) => String(r.email).startsWith("kept@"))).toMatchObject({ email: "kept@mail2.example.com", login: "kept@mail2.example.com", maildir: "/var/vmail/mail2.example.com/kept" });
+        // Another server cannot be reached in place: a replace, the old domain deleted first.
+        const next = await checked(mailDomainProvider, { domain: "mail2.example.com", serverId: 2 }, renamed.inputs);
+        const diff = await mailDomainProvider.diff!(d.id, renamed.outs, next);
+        expect(diff.replaces).toEqual(["serverId"]);
         expect(diff.deleteBeforeReplace).toBe(true);
 
-        await mailDomainProvider.delete!(d.id, u.outs);
+        await mailDomainProvider.delete!(d.id, renamed.outs);
         expect(p.emu.table("mail_domain").some((r) => String(r.domain_id) === d.id)).toBe(false);
-        await mailDomainProvider.delete!(d.id, u.outs);
-        expect((await read(mailDomainProvider, d.id, u.outs)).id).toBe("");
+        await mailDomainProvider.delete!(d.id, renamed.outs);
+        expect((await read(mailDomainProvider, d.id, renamed.outs)).id).toBe("");
     });
 
     it("refuses to delete a domain with unmanaged mailboxes unless deleteMailboxes, then leaves no orphan", async () => {
@@ -99,15 +107,16 @@ describe("Mailbox", () => {
         expect(String(userRow(m.id)!.password)).not.toBe(hash);
         expectNoSecrets(pw.outs, [String(userRow(m.id)!.password)]);
 
-        const next = await checked(mailboxProvider, { ...all, email: "alice2@box.example.com" }, pw.inputs);
-        const d = await mailboxProvider.diff!(m.id, pw.outs, next);
-        expect(d.replaces).toEqual(["email"]);
-        expect(d.deleteBeforeReplace).toBe(true);
+        // A new address is an in-place rename, as in the UI: same mailbox, its maildir moves.
+        const moved = await update(mailboxProvider, m.id, { outs: pw.outs, inputs: pw.inputs }, { ...all, password: PW2, email: "alice2@box.example.com" });
+        expect(moved.diff.replaces).toEqual([]);
+        expect(userRow(m.id)).toMatchObject({ email: "alice2@box.example.com", login: "alice2@box.example.com", maildir: "/var/vmail/box.example.com/alice2" });
+        expect(moved.outs).toMatchObject({ email: "alice2@box.example.com", maildir: "/var/vmail/box.example.com/alice2" });
 
-        await mailboxProvider.delete!(m.id, pw.outs);
+        await mailboxProvider.delete!(m.id, moved.outs);
         expect(userRow(m.id)).toBeUndefined();
-        await mailboxProvider.delete!(m.id, pw.outs);
-        expect((await read(mailboxProvider, m.id, pw.outs)).id).toBe("");
+        await mailboxProvider.delete!(m.id, moved.outs);
+        expect((await read(mailboxProvider, m.id, moved.outs)).id).toBe("");
         await mailDomainProvider.delete!(dom.id, dom.outs);
     });
 

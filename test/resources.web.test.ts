@@ -68,11 +68,22 @@ describe("WebDomain", () => {
         expect(Number(s.sys_groupid)).toBe(1);
     });
 
-    it("refuses a clientId change in check (the API would half re-own the site)", async () => {
-        const w = await create(webDomainProvider, { domain: "owned.example.com" });
-        const r = await webDomainProvider.check!(w.inputs, { domain: "owned.example.com", clientId });
-        expect(r.failures?.[0]?.property).toBe("clientId");
-        expect(r.failures?.[0]?.reason).toMatch(/Move the site in the panel/);
+    it("refuses a clientId change before any call (the API would half re-own the site), and the documented way out works", async () => {
+        const w = await create(webDomainProvider, { domain: "owned.example.com", clientId: 0 });
+        const before = p.emu.calls.length;
+        const next = await checked(webDomainProvider, { domain: "owned.example.com", clientId }, w.inputs);
+        await expect(webDomainProvider.diff!(w.id, w.outs, next)).rejects.toThrow(/Move it in the panel.*run `pulumi refresh`/);
+        expect(p.emu.calls.length).toBe(before);
+        // The way out: the site is moved in the panel's UI (row, document root and group together)…
+        const gid = Number(await p.raw.call("client_get_groupid", clientId));
+        const s = p.emu.panel.tables.web_domain.find((r) => String(r.domain_id) === w.id)!;
+        Object.assign(s, { sys_groupid: gid, document_root: `/var/www/clients/client${clientId}/web${w.id}`, system_group: `client${clientId}` });
+        // …refresh reads the new owner and hands it back as the input…
+        const refreshed = await webDomainProvider.read!(w.id, w.outs);
+        expect(refreshed.props).toMatchObject({ clientId, systemGroup: `client${clientId}` });
+        expect(refreshed.inputs).toMatchObject({ clientId });
+        // …and the program declaring that owner has nothing left to do.
+        expect((await webDomainProvider.diff!(w.id, refreshed.props, next)).changes).toBe(false);
     });
 
     it("an existing site: clear error without adopt, taken over with adopt", async () => {

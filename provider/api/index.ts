@@ -12,3 +12,5 @@ export * from "./mailDomain";
 export * from "./mailUser";
 export * from "./server";
 export * from "./client";
+export * from "./zoneRename";
+export * from "./mailDomainRename";

@@ -57,3 +57,8 @@ export async function updateMailDomain(
 export async function deleteMailDomain(c: Caller, id: number): Promise<boolean> {
     return num(await c.call("mail_domain_delete", id)) > 0;
 }
+
+/** Moves a mail domain to another client (> 0). Interim: the domain row only. */
+export async function reownMailDomain(c: Caller, id: number, clientId: number): Promise<void> {
+    await updateMailDomain(c, id, {}, clientId);
+}

@@ -1,16 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as api from "../api";
 import { ISPConfigError, NotFoundError } from "../soap/errors";
-import { diffFields, DiffSpec } from "./diff";
-import { OpsContext, ResourceOps, panelId } from "./ops";
-import { makeProvider } from "./providerShim";
+import { Declaration, adoptField, makeProvider, ops, resourceArgs, columns } from "./kit";
 import { addOrRecover } from "./recover";
 import { forgetZone } from "./zoneFacts";
-import { InputChecker, bool, clientIdRule, domainName, secondsRule, serverIdRule, soaMailboxRule, str } from "./validate";
+import { clientIdRule, domainName, bool, secondsRule, serverIdRule, soaMailboxRule, str } from "./validate";
+import { ownerField, refuseMoveToAdmin } from "./owner";
 
 /** Inputs of a {@link DnsZone}. */
 export interface DnsZoneArgs {
-    /** The zone's name, e.g. `example.com`. With or without the trailing dot; stored with it (as the panel's UI does). Changing it replaces the zone. */
+    /** The zone's name, e.g. `example.com`. With or without the trailing dot; stored with it (as the panel's UI does). A change renames the zone in place; records named after the old origin follow it. */
     origin: pulumi.Input<string>;
     /** Primary name server (SOA MNAME), e.g. `ns1.example.com`. Stored with a trailing dot. */
     ns: pulumi.Input<string>;
@@ -32,111 +31,80 @@ export interface DnsZoneArgs {
     xfer?: pulumi.Input<string>;
     /** Extra hosts to NOTIFY on change, comma separated IPs; default none (''). */
     alsoNotify?: pulumi.Input<string>;
-    /** DNS server (Server → Servers id). Default `ispconfig:serverId` (1). Changing it replaces the zone. */
+    /** DNS server (Server → Servers id). Default at create: `ispconfig:serverId` (1). Changing it replaces the zone (its records go with it). */
     serverId?: pulumi.Input<number>;
-    /** Owning client id; 0 = admin. Default `ispconfig:clientId` (0). Changing it to another client re-owns the zone in place; back to the admin (0) replaces it. */
+    /** Owning client id; 0 = admin. Default at create: `ispconfig:clientId` (0); left out, the panel's owner is kept. A change to another client re-owns the zone and its records in place, as the panel's UI does. */
     clientId?: pulumi.Input<number>;
     /** Take over a zone with the same origin that already exists in the panel instead of failing (the import path; see README). Default false. */
     adopt?: pulumi.Input<boolean>;
 }
 
-const DIFF: DiffSpec = {
-    update: ["ns", "mbox", "refresh", "retry", "expire", "minimum", "ttl", "active", "xfer", "alsoNotify", "clientId"],
-    replace: ["origin", "serverId"],
-    deleteBeforeReplace: true, // the panel refuses a second zone with the same origin
+/** Outputs of a {@link DnsZone}. */
+export interface DnsZoneOutputs {
+    /** Panel id of the zone (same as `id`, as a number). */
+    readonly zoneId: pulumi.Output<number>;
+    /** The stored origin, always with its trailing dot. */
+    readonly origin: pulumi.Output<string>;
+    /** The zone serial (YYYYMMDDnn) when last read; moves on every change made through this package. */
+    readonly serial: pulumi.Output<number>;
+    /** The primary name server as stored, with its trailing dot. */
+    readonly ns: pulumi.Output<string>;
+    /** The SOA responsible mailbox as stored (`hostmaster.example.com.`). */
+    readonly mbox: pulumi.Output<string>;
+    /** SOA refresh in seconds, as stored. */
+    readonly refresh: pulumi.Output<number>;
+    /** SOA retry in seconds, as stored. */
+    readonly retry: pulumi.Output<number>;
+    /** SOA expire in seconds, as stored. */
+    readonly expire: pulumi.Output<number>;
+    /** SOA minimum in seconds, as stored. */
+    readonly minimum: pulumi.Output<number>;
+    /** Default TTL of the zone, in seconds, as stored. */
+    readonly ttl: pulumi.Output<number>;
+    /** Whether the panel serves the zone. */
+    readonly active: pulumi.Output<boolean>;
+    /** Hosts allowed to transfer the zone, as stored. */
+    readonly xfer: pulumi.Output<string>;
+    /** Extra hosts notified on change, as stored. */
+    readonly alsoNotify: pulumi.Output<string>;
+    /** The DNS server the zone lives on. */
+    readonly serverId: pulumi.Output<number>;
+    /** The client that owns the zone (0 = admin, -1 = a group that belongs to no client). */
+    readonly clientId: pulumi.Output<number>;
+}
+
+const dottedName = (v: unknown, n: string) => {
+    const r = domainName()(v, n);
+    return typeof r === "string" ? api.dotted(r) : r;
 };
 
-function toPanel(i: Record<string, any>): Record<string, unknown> {
-    return {
-        server_id: i.serverId,
-        origin: api.dotted(i.origin),
-        ns: api.dotted(i.ns),
-        mbox: api.soaMailbox(i.mbox),
-        refresh: i.refresh,
-        retry: i.retry,
-        expire: i.expire,
-        minimum: i.minimum,
-        ttl: i.ttl,
-        active: i.active,
-        xfer: i.xfer,
-        also_notify: i.alsoNotify,
-    };
-}
-
-async function outputsOf(ctx: OpsContext, row: api.DnsZoneRow, inputs: Record<string, any>) {
-    const owner = await api.ownerOfGroup(ctx.caller(), row.sys_groupid, inputs.clientId);
-    return {
-        origin: api.dotted(row.origin),
-        ns: row.ns,
-        mbox: row.mbox,
-        refresh: row.refresh,
-        retry: row.retry,
-        expire: row.expire,
-        minimum: row.minimum,
-        ttl: row.ttl,
-        active: row.active,
-        xfer: String(row.xfer ?? ""),
-        alsoNotify: String(row.also_notify ?? ""),
-        serverId: row.server_id,
-        clientId: owner ?? -1,
-        adopt: inputs.adopt ?? false,
-        zoneId: row.id,
-        serial: row.serial,
-    };
-}
-
-async function readBack(ctx: OpsContext, id: number, inputs: Record<string, any>) {
-    const row = await api.getDnsZone(ctx.caller(), id);
-    if (!row) throw new ISPConfigError(`DNS zone ${inputs.origin} (id ${id}) vanished while it was being created`);
-    return outputsOf(ctx, row, inputs);
-}
-
-function outputsFromInputs(id: number, i: Record<string, any>, serial: number) {
-    const p = toPanel(i);
-    return {
-        origin: p.origin, ns: p.ns, mbox: p.mbox, refresh: i.refresh, retry: i.retry, expire: i.expire,
-        minimum: i.minimum, ttl: i.ttl, active: i.active, xfer: i.xfer, alsoNotify: i.alsoNotify,
-        serverId: i.serverId, clientId: i.clientId, adopt: i.adopt, zoneId: id, serial,
-    };
-}
-
-export const dnsZoneOps: ResourceOps = {
-    async check(ctx, _olds, news) {
-        const d = ctx.defaults();
-        const c = new InputChecker(news);
-        c.field("origin", (v, n) => {
-            const r = domainName()(v, n);
-            return typeof r === "string" ? api.dotted(r) : r;
-        }, { required: true });
-        c.field("ns", (v, n) => {
-            const r = domainName()(v, n);
-            return typeof r === "string" ? api.dotted(r) : r;
-        }, { required: true });
-        c.field("mbox", soaMailboxRule, { required: true });
-        c.field("refresh", secondsRule, { default: 7200 });
-        c.field("retry", secondsRule, { default: 540 });
-        c.field("expire", secondsRule, { default: 604800 });
-        c.field("minimum", secondsRule, { default: 3600 });
-        c.field("ttl", secondsRule, { default: 3600 });
-        c.field("active", bool(), { default: true });
-        c.field("xfer", str({ allowEmpty: true, maxLength: 255 }), { default: "" });
-        c.field("alsoNotify", str({ allowEmpty: true, maxLength: 255 }), { default: "" });
-        c.field("serverId", serverIdRule, { default: d.serverId });
-        c.field("clientId", clientIdRule, { default: d.clientId });
-        c.field("adopt", bool(), { default: false });
-        return { inputs: c.out, failures: c.failures };
+const decl: Declaration<api.DnsZoneRow> = {
+    kind: "dnsZone",
+    type: "DnsZone",
+    idOutput: "zoneId",
+    deleteBeforeReplace: true, // a new zone on another server cannot share the origin with the old one
+    fields: {
+        origin: { rule: dottedName, required: true, column: "origin", read: (r) => api.dotted(r.origin) },
+        ns: { rule: dottedName, required: true, column: "ns" },
+        mbox: { rule: soaMailboxRule, required: true, column: "mbox" },
+        refresh: { rule: secondsRule, default: 7200, column: "refresh" },
+        retry: { rule: secondsRule, default: 540, column: "retry" },
+        expire: { rule: secondsRule, default: 604800, column: "expire" },
+        minimum: { rule: secondsRule, default: 3600, column: "minimum" },
+        ttl: { rule: secondsRule, default: 3600, column: "ttl" },
+        active: { rule: bool(), default: true, column: "active" },
+        xfer: { rule: str({ allowEmpty: true, maxLength: 255 }), default: "", column: "xfer", read: (r) => String(r.xfer ?? "") },
+        alsoNotify: { rule: str({ allowEmpty: true, maxLength: 255 }), default: "", column: "also_notify", read: (r) => String(r.also_notify ?? "") },
+        serverId: { rule: serverIdRule, default: (d) => d.serverId, replaces: true, column: "server_id" },
+        clientId: ownerField(clientIdRule),
+        adopt: adoptField,
     },
+    computed: { serial: (r) => r.serial },
+    diffMore: (olds, news, changed) => refuseMoveToAdmin("DnsZone", "zone", olds, news, changed),
 
-    async diff(_ctx, _id, olds, news) {
-        const r = diffFields(olds, news, DIFF);
-        // The API can move a zone to another client (client_id > 0 re-owns it), but never
-        // back to the admin: client_id 0 means "leave the owner alone". That needs a new zone.
-        const replaces = [...r.replaces];
-        if (r.changed.includes("clientId") && news.clientId === 0) replaces.push("clientId");
-        return { changes: r.changes, replaces, deleteBeforeReplace: replaces.length > 0 };
-    },
+    get: (c, id) => api.getDnsZone(c, id),
 
-    async create(ctx, inputs) {
+    async create(ctx, inputs, declared) {
         const c = ctx.caller();
         // One call, both spellings: the panel's uniqueness check would miss `example.com`
         // (made by an older tool) when we add `example.com.`, and the name would be served twice.
@@ -148,33 +116,34 @@ export const dnsZoneOps: ResourceOps = {
                         "Set `adopt: true` on this DnsZone to take it over, or remove the zone from the panel.",
                 );
             }
-            const owner = await api.ownerOfGroup(c, existing.sys_groupid, inputs.clientId);
-            await api.updateDnsZone(c, existing.id, toPanel(inputs), owner === inputs.clientId ? api.KEEP_OWNER : inputs.clientId);
-            return { id: String(existing.id), outs: await readBack(ctx, existing.id, inputs) };
+            // Adopting writes what the program declares; everything else stays as the panel has it.
+            await api.updateDnsZone(c, existing.id, columns(decl, declared));
+            await moveOwner(c, existing.id, existing.sys_groupid, declared.clientId);
+            return { id: existing.id, row: await mustGet(c, existing.id) };
         }
-        const values = { ...toPanel(inputs), serial: api.nextSerial(0) };
+        const values = { ...columns(decl, inputs), serial: api.nextSerial(0) };
         const { id, recovered } = await addOrRecover(
             () => api.addDnsZone(c, inputs.clientId, values),
             async () => (await api.findDnsZoneByOrigin(c, inputs.origin))?.id,
         );
-        if (recovered) return { id: String(id), outs: await readBack(ctx, id, inputs) };
+        if (recovered) return { id, row: await mustGet(c, id) };
         // The panel stores a zone exactly as sent: no read-back needed.
-        return { id: String(id), outs: outputsFromInputs(id, inputs, values.serial) };
+        return { id, outs: { serial: values.serial } };
     },
 
-    async read(ctx, id, props) {
-        const row = await api.getDnsZone(ctx.caller(), panelId(id));
-        if (!row) return { id: "", props: {} };
-        const outs = await outputsOf(ctx, row, props);
-        return { id, props: outs };
-    },
-
-    async update(ctx, id, olds, news) {
+    async update(ctx, id, news, olds, changed) {
         const c = ctx.caller();
-        const ownerChange = news.clientId !== olds.clientId && news.clientId > 0;
-        forgetZone(c, panelId(id));
-        const serial = await api.updateDnsZone(c, panelId(id), toPanel(news), ownerChange ? news.clientId : api.KEEP_OWNER);
-        return { outs: outputsFromInputs(panelId(id), news, serial) };
+        forgetZone(c, id);
+        const serial = await api.updateDnsZone(c, id, columns(decl, news));
+        // The UI renames a zone in place; records stored under the old absolute name (`@` is
+        // stored as the origin) would fall out of the zone, so they follow it.
+        if (changed.includes("origin")) await api.renameZoneRecords(c, id, olds.origin, news.origin);
+        let clientId = olds.clientId;
+        if (changed.includes("clientId")) {
+            await api.reownZone(c, id, news.clientId);
+            clientId = news.clientId;
+        }
+        return { outs: { serial, clientId } };
     },
 
     /**
@@ -183,9 +152,8 @@ export const dnsZoneOps: ResourceOps = {
      * are already gone (they depend on the zone); what remains was made outside Pulumi and
      * would otherwise be orphaned in the panel. An empty zone costs two calls.
      */
-    async delete(ctx, id) {
+    async delete(ctx, zoneId) {
         const c = ctx.caller();
-        const zoneId = panelId(id);
         forgetZone(c, zoneId);
         const leftovers = await api.listZoneRecords(c, zoneId);
         if (leftovers.length > 0) {
@@ -200,34 +168,39 @@ export const dnsZoneOps: ResourceOps = {
     },
 };
 
-/**
- * A DNS zone (SOA record) in ISPConfig. Replaces on: `origin`, `serverId`, `clientId` → 0.
- * Deleting it also deletes the records still in it, as the panel's UI does.
- */
-export class DnsZone extends pulumi.dynamic.Resource {
-    /** Panel id of the zone (same as `id`, as a number). */
-    public readonly zoneId!: pulumi.Output<number>;
-    /** The stored origin, always with its trailing dot. */
-    public readonly origin!: pulumi.Output<string>;
-    /** The zone serial (YYYYMMDDnn); moves on every change made through this package. */
-    public readonly serial!: pulumi.Output<number>;
-    /** The primary name server as stored, with its trailing dot. */
-    public readonly ns!: pulumi.Output<string>;
-    /** The SOA responsible mailbox as stored (`hostmaster.example.com.`). */
-    public readonly mbox!: pulumi.Output<string>;
-    /** Default TTL of the zone, in seconds, as stored. */
-    public readonly ttl!: pulumi.Output<number>;
-    /** Whether the panel serves the zone. */
-    public readonly active!: pulumi.Output<boolean>;
-    /** The DNS server the zone lives on. */
-    public readonly serverId!: pulumi.Output<number>;
-    /** The client that owns the zone (0 = admin). */
-    public readonly clientId!: pulumi.Output<number>;
-
-    constructor(name: string, args: DnsZoneArgs, opts?: pulumi.CustomResourceOptions) {
-        super(dnsZoneProvider, name, { zoneId: undefined, serial: undefined, ...args }, opts, "ispconfig", "DnsZone");
-    }
+async function mustGet(c: api.Caller, id: number): Promise<api.DnsZoneRow> {
+    const row = await api.getDnsZone(c, id);
+    if (!row) throw new ISPConfigError(`DNS zone ${id} vanished while it was being created`);
+    return row;
 }
+
+/** Adopt with a declared owner: move the zone (and its records) to it when it differs. */
+async function moveOwner(c: api.Caller, id: number, sysGroupId: number, clientId: number | undefined): Promise<void> {
+    if (clientId === undefined) return;
+    const owner = await api.ownerOfGroup(c, sysGroupId, clientId);
+    if (owner === clientId) return;
+    if (clientId === 0) {
+        throw new ISPConfigError(
+            `DNS zone ${id} belongs to client ${owner}; the panel's API cannot give a zone back to the admin. ` +
+                `Leave \`clientId\` out (or set it to ${owner}) to adopt it with its owner, or move it in the panel's UI first.`,
+        );
+    }
+    await api.reownZone(c, id, clientId);
+}
+
+export const dnsZoneOps = ops(decl);
+export const dnsZoneDeclaration = decl;
 
 /** The module-level provider object for DnsZone (serialized into state; holds no credential). */
 export const dnsZoneProvider = makeProvider("dnsZone");
+
+/**
+ * A DNS zone (SOA record) in ISPConfig. Replaces on: `serverId` only. Deleting it also deletes
+ * the records still in it, as the panel's UI does.
+ */
+export class DnsZone extends pulumi.dynamic.Resource {
+    constructor(name: string, args: DnsZoneArgs, opts?: pulumi.CustomResourceOptions) {
+        super(...resourceArgs(decl, dnsZoneProvider, name, args, opts));
+    }
+}
+export interface DnsZone extends DnsZoneOutputs {}

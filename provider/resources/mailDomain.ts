@@ -1,20 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as api from "../api";
 import { ISPConfigError } from "../soap/errors";
-import { diffFields, DiffSpec } from "./diff";
-import { OpsContext, ResourceOps, panelId } from "./ops";
-import { makeProvider } from "./providerShim";
+import { Declaration, adoptField, columns, makeProvider, ops, resourceArgs } from "./kit";
+import { ownerField, refuseMoveToAdmin } from "./owner";
 import { addOrRecover, isUniquenessFault } from "./recover";
 import { forgetMailDomain } from "./mailDomainFacts";
-import { InputChecker, bool, clientIdRule, domainName, serverIdRule } from "./validate";
+import { bool, clientIdRule, domainName, serverIdRule } from "./validate";
 
 /** Inputs of a {@link MailDomain} (Email → Domain in the panel). */
 export interface MailDomainArgs {
-    /** The mail domain, e.g. `example.com` (lower-cased; punycode for IDNs). Changing it replaces the domain. */
+    /** The mail domain, e.g. `example.com` (lower-cased; punycode for IDNs). A change renames the domain in place and moves its mailboxes (address, login, maildir) with it, as the panel's UI does. */
     domain: pulumi.Input<string>;
-    /** Mail server (Server → Servers id). Default `ispconfig:serverId` (1). Changing it replaces the domain. */
+    /** Mail server (Server → Servers id). Default at create: `ispconfig:serverId` (1). Changing it replaces the domain. */
     serverId?: pulumi.Input<number>;
-    /** Owning client id; 0 = admin. Default `ispconfig:clientId` (0). A change to another client re-owns the domain in place; back to 0 replaces it. */
+    /** Owning client id; 0 = admin. Default at create: `ispconfig:clientId` (0); left out, the panel's owner is kept. A change to another client re-owns the domain and its mailboxes in place, as the panel's UI does. */
     clientId?: pulumi.Input<number>;
     /** Whether mail for the domain is accepted. Default true. */
     active?: pulumi.Input<boolean>;
@@ -28,100 +27,87 @@ export interface MailDomainArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
-const DIFF: DiffSpec = {
-    update: ["active", "clientId", "deleteMailboxes"],
-    replace: ["domain", "serverId"],
-    deleteBeforeReplace: true, // the panel refuses a second mail domain with the same name
-};
-
-function toPanel(i: Record<string, any>) {
-    return { server_id: i.serverId, domain: i.domain, active: i.active };
+/** Outputs of a {@link MailDomain}. */
+export interface MailDomainOutputs {
+    /** Panel id of the mail domain (same as `id`, as a number). */
+    readonly domainId: pulumi.Output<number>;
+    /** The mail domain as stored (lower case, no trailing dot). */
+    readonly domain: pulumi.Output<string>;
+    /** The mail server the domain lives on. */
+    readonly serverId: pulumi.Output<number>;
+    /** The client that owns the domain (0 = admin, -1 = a group that belongs to no client). */
+    readonly clientId: pulumi.Output<number>;
+    /** Whether the domain accepts mail. */
+    readonly active: pulumi.Output<boolean>;
 }
 
-async function outputsOf(ctx: OpsContext, row: api.MailDomainRow, inputs: Record<string, any>) {
-    const owner = await api.ownerOfGroup(ctx.caller(), row.sys_groupid, inputs.clientId);
-    return {
-        domain: row.domain,
-        serverId: row.server_id,
-        clientId: owner ?? -1,
-        active: row.active,
-        deleteMailboxes: inputs.deleteMailboxes ?? false,
-        adopt: inputs.adopt ?? false,
-        domainId: row.domain_id,
-    };
-}
-
-function toOutputs(i: Record<string, any>, id: number) {
-    return {
-        domain: i.domain, serverId: i.serverId, clientId: i.clientId, active: i.active,
-        deleteMailboxes: i.deleteMailboxes, adopt: i.adopt, domainId: id,
-    };
-}
-
-export const mailDomainOps: ResourceOps = {
-    async check(ctx, _olds, news) {
-        const d = ctx.defaults();
-        const c = new InputChecker(news);
-        c.field("domain", domainName(), { required: true });
-        c.field("serverId", serverIdRule, { default: d.serverId });
-        c.field("clientId", clientIdRule, { default: d.clientId });
-        c.field("active", bool(), { default: true });
-        c.field("deleteMailboxes", bool(), { default: false });
-        c.field("adopt", bool(), { default: false });
-        return { inputs: c.out, failures: c.failures };
+const decl: Declaration<api.MailDomainRow> = {
+    kind: "mailDomain",
+    type: "MailDomain",
+    idOutput: "domainId",
+    deleteBeforeReplace: true, // the new domain on another server cannot share the name with the old one
+    fields: {
+        domain: { rule: domainName(), required: true, column: "domain" },
+        serverId: { rule: serverIdRule, default: (d) => d.serverId, replaces: true, column: "server_id" },
+        clientId: ownerField(clientIdRule),
+        active: { rule: bool(), default: true, column: "active" },
+        deleteMailboxes: { rule: bool(), default: false, inputOnly: true },
+        adopt: adoptField,
     },
+    diffMore: (olds, news, changed) => refuseMoveToAdmin("MailDomain", "mail domain", olds, news, changed),
 
-    async diff(_ctx, _id, olds, news) {
-        const r = diffFields(olds, news, DIFF);
-        // client_id 0 on update means "leave the owner alone": moving back to the admin needs a new row.
-        const replaces = [...r.replaces];
-        if (r.changed.includes("clientId") && news.clientId === 0) replaces.push("clientId");
-        return { changes: r.changes, replaces, deleteBeforeReplace: replaces.length > 0 };
-    },
+    get: (c, id) => api.getMailDomain(c, id),
 
-    async create(ctx, inputs) {
+    async create(ctx, inputs, declared) {
         const c = ctx.caller();
-        const adoptExisting = async () => {
-            const existing = await api.findMailDomainByName(c, inputs.domain);
-            if (!existing) return undefined;
-            const owner = await api.ownerOfGroup(c, existing.sys_groupid, inputs.clientId);
-            await api.updateMailDomain(c, existing.domain_id, toPanel(inputs), owner === inputs.clientId ? api.KEEP_OWNER : inputs.clientId);
-            const row = await api.getMailDomain(c, existing.domain_id);
-            return row && { id: String(row.domain_id), outs: await outputsOf(ctx, row, inputs) };
-        };
         let id: number;
         try {
             ({ id } = await addOrRecover(
-                () => api.addMailDomain(c, inputs.clientId, toPanel(inputs)),
+                () => api.addMailDomain(c, inputs.clientId, columns(decl, inputs)),
                 async () => (await api.findMailDomainByName(c, inputs.domain))?.domain_id,
             ));
         } catch (e) {
             if (!isUniquenessFault(e)) throw e;
             // The panel's own uniqueness check found it: take it over only when asked to.
-            const adopted = inputs.adopt ? await adoptExisting() : undefined;
-            if (adopted) return adopted;
-            throw new ISPConfigError(
-                `Mail domain ${inputs.domain} already exists in the panel. Set \`adopt: true\` on this MailDomain to take it over, ` +
-                    "or remove it from the panel.",
-            );
+            const existing = inputs.adopt ? await api.findMailDomainByName(c, inputs.domain) : undefined;
+            if (!existing) {
+                throw new ISPConfigError(
+                    `Mail domain ${inputs.domain} already exists in the panel. Set \`adopt: true\` on this MailDomain to take it over, ` +
+                        "or remove it from the panel.",
+                );
+            }
+            // Only what the program declares is written; the rest (and the owner, unless declared) stays.
+            await api.updateMailDomain(c, existing.domain_id, columns(decl, declared));
+            if (declared.clientId !== undefined) {
+                const owner = (await api.ownerOfGroup(c, existing.sys_groupid, declared.clientId)) ?? -1;
+                if (owner !== declared.clientId) {
+                    refuseMoveToAdmin("MailDomain", "mail domain", { clientId: owner }, declared, ["clientId"]);
+                    await api.reownMailDomain(c, existing.domain_id, declared.clientId);
+                }
+            }
+            const row = await api.getMailDomain(c, existing.domain_id);
+            if (!row) throw new ISPConfigError(`mail domain ${inputs.domain} vanished while it was being adopted`);
+            return { id: row.domain_id, row };
         }
         // The panel stores the domain as sent (plus a dkim selector we do not manage): no read-back.
-        return { id: String(id), outs: toOutputs(inputs, id) };
+        return { id };
     },
 
-    async read(ctx, id, props) {
-        const row = await api.getMailDomain(ctx.caller(), panelId(id));
-        if (!row) return { id: "", props: {} };
-        return { id, props: await outputsOf(ctx, row, props) };
-    },
-
-    async update(ctx, id, olds, news) {
+    async update(ctx, id, news, olds, changed) {
         const c = ctx.caller();
-        const ownerChange = news.clientId !== olds.clientId && news.clientId > 0;
-        forgetMailDomain(c, news.domain);
-        await api.updateMailDomain(c, panelId(id), toPanel(news), ownerChange ? news.clientId : api.KEEP_OWNER);
-        // Stored as sent; the owner is the one we kept or set.
-        return { outs: { ...toOutputs(news, panelId(id)), clientId: ownerChange ? news.clientId : olds.clientId } };
+        forgetMailDomain(c, olds.domain);
+        forgetMailDomain(c, news.domain ?? olds.domain);
+        const cols = columns(decl, news);
+        if (changed.some((k) => decl.fields[k].column)) await api.updateMailDomain(c, id, cols);
+        // The UI renames a domain in place and moves its mailboxes with it (mail_domain_edit.php):
+        // the mail stays, where delete + create would lose it.
+        if (changed.includes("domain")) await api.renameMailDomainMailboxes(c, olds.domain, news.domain);
+        let clientId = olds.clientId;
+        if (changed.includes("clientId")) {
+            await api.reownMailDomain(c, id, news.clientId);
+            clientId = news.clientId;
+        }
+        return { outs: { clientId } };
     },
 
     /**
@@ -129,9 +115,8 @@ export const mailDomainOps: ResourceOps = {
      * Mailboxes managed by Pulumi are gone already (they depend on the domain); any left were
      * made in the panel and hold mail, so they are only deleted when `deleteMailboxes` says so.
      */
-    async delete(ctx, id, props) {
+    async delete(ctx, domainId, props) {
         const c = ctx.caller();
-        const domainId = panelId(id);
         forgetMailDomain(c, props.domain);
         const leftovers = await api.listMailUsersOfDomain(c, props.domain);
         if (leftovers.length > 0) {
@@ -152,26 +137,19 @@ export const mailDomainOps: ResourceOps = {
     },
 };
 
+export const mailDomainOps = ops(decl);
+export const mailDomainDeclaration = decl;
+
+/** The module-level provider object for MailDomain (serialized into state; holds no credential). */
+export const mailDomainProvider = makeProvider("mailDomain");
+
 /**
  * A mail domain (Email → Domain) in ISPConfig. Replaces on: `domain`, `serverId`,
  * `clientId` → 0. Deleting it refuses while unmanaged mailboxes remain, unless `deleteMailboxes`.
  */
 export class MailDomain extends pulumi.dynamic.Resource {
-    /** Panel id of the mail domain (same as `id`, as a number). */
-    public readonly domainId!: pulumi.Output<number>;
-    /** The mail domain as stored (lower case, no trailing dot). */
-    public readonly domain!: pulumi.Output<string>;
-    /** The mail server the domain lives on. */
-    public readonly serverId!: pulumi.Output<number>;
-    /** The client that owns the domain (0 = admin). */
-    public readonly clientId!: pulumi.Output<number>;
-    /** Whether the domain accepts mail. */
-    public readonly active!: pulumi.Output<boolean>;
-
     constructor(name: string, args: MailDomainArgs, opts?: pulumi.CustomResourceOptions) {
-        super(mailDomainProvider, name, { domainId: undefined, ...args }, opts, "ispconfig", "MailDomain");
+        super(...resourceArgs(decl, mailDomainProvider, name, args, opts));
     }
 }
-
-/** The module-level provider object for MailDomain (serialized into state; holds no credential). */
-export const mailDomainProvider = makeProvider("mailDomain");
+export interface MailDomain extends MailDomainOutputs {}

@@ -1,18 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as api from "../api";
 import { ISPConfigError } from "../soap/errors";
-import { diffFields, DiffSpec } from "./diff";
-import { ResourceOps, panelId } from "./ops";
+import { Declaration, adoptField, columns, makeProvider, ops, resourceArgs } from "./kit";
 import { passwordProblem } from "./passwordStrength";
-import { makeProvider } from "./providerShim";
 import { addOrRecover, isUniquenessFault } from "./recover";
-import { isUnknown } from "./unknown";
-import { Failure, InputChecker, bool, domainName, int, str } from "./validate";
-import { mailDomainFacts } from "./mailDomainFacts";
+import { Failure, bool, domainName, int, str } from "./validate";
+import { MailDomainFacts, mailDomainFacts } from "./mailDomainFacts";
 
 /** Inputs of a {@link Mailbox} (Email → Email Mailbox in the panel). */
 export interface MailboxArgs {
-    /** The address, e.g. `alice@example.com`; its domain must be a mail domain of the panel. Lower-cased. At most 64 characters (it is also the login). Changing it replaces the mailbox. */
+    /** The address, e.g. `alice@example.com`; its domain must be a mail domain of the panel. Lower-cased. At most 64 characters (it is also the login). A change renames the mailbox in place (its maildir moves; the mail stays), as the panel's UI does. */
     email: pulumi.Input<string>;
     /** Login password: ≥ 8 characters and strength "Good" as the panel measures it. Kept secret; sent only on create and when it changes. */
     password: pulumi.Input<string>;
@@ -37,12 +34,6 @@ export interface MailboxArgs {
 }
 
 const MB = 1048576;
-
-const DIFF: DiffSpec = {
-    update: ["password", "name", "quota", "receive", "imap", "pop3", "smtp", "deliver", "moveJunk"],
-    replace: ["email"],
-    deleteBeforeReplace: true, // the panel refuses a second mailbox with the same address
-};
 
 /** The e-mail as the panel's login regex and the UI accept it (lower-case local part). */
 export function emailRule(v: unknown, name: string): string | Failure {
@@ -70,96 +61,75 @@ function passwordRule(v: unknown, name: string): string | Failure {
     return problem ? new Failure(`\`${name}\` ${problem}`) : v;
 }
 
-/** The mail_user columns this resource owns (everything but identity, layout and password). */
-function settings(i: Record<string, any>) {
-    return {
-        name: i.name,
-        quota: i.quota * MB,
-        postfix: i.receive,
-        disableimap: !i.imap,
-        disablepop3: !i.pop3,
-        disablesmtp: !i.smtp,
-        disabledeliver: !i.deliver,
-        move_junk: i.moveJunk,
-    };
+/** Outputs of a {@link Mailbox}. */
+export interface MailboxOutputs {
+    /** Panel id of the mailbox (same as `id`, as a number). */
+    readonly mailuserId: pulumi.Output<number>;
+    /** The mailbox address as stored (lower case). */
+    readonly email: pulumi.Output<string>;
+    /** Display name as stored. */
+    readonly name: pulumi.Output<string>;
+    /** Quota in MB (0 = no limit). */
+    readonly quota: pulumi.Output<number>;
+    /** Where the mail is stored, e.g. `/var/vmail/example.com/alice`. */
+    readonly maildir: pulumi.Output<string>;
+    /** The mailbox's home directory, e.g. `/var/vmail`. */
+    readonly homedir: pulumi.Output<string>;
+    /** The mail server the mailbox lives on (its mail domain's). */
+    readonly serverId: pulumi.Output<number>;
+    /** Whether the address receives mail. */
+    readonly receive: pulumi.Output<boolean>;
 }
 
-function outputsOf(row: api.MailUserRow, password: unknown, inputs: Record<string, any>) {
-    return {
-        email: row.email,
-        // Never the panel's hash: the row type does not even carry it. The input is kept (as a
-        // secret) only so a change can be detected.
-        password,
-        name: row.name,
-        quota: Math.round(row.quota / MB),
-        receive: row.postfix,
-        imap: !row.disableimap,
-        pop3: !row.disablepop3,
-        smtp: !row.disablesmtp,
-        deliver: !row.disabledeliver,
-        moveJunk: row.move_junk === true,
-        adopt: inputs.adopt ?? false,
-        mailuserId: row.mailuser_id,
-        serverId: row.server_id,
-        maildir: row.maildir,
-        homedir: row.homedir,
-    };
-}
-
-export const mailboxOps: ResourceOps = {
-    async check(_ctx, _olds, news) {
-        const c = new InputChecker(news);
-        c.field("email", emailRule, { required: true });
-        c.field("password", passwordRule, { required: true });
-        c.field("name", str({ allowEmpty: true, maxLength: 255 }), { default: "" });
-        c.field("quota", int(0, 2047 * 1024, "MB"), { default: 0 });
-        c.field("receive", bool(), { default: true });
-        c.field("imap", bool(), { default: true });
-        c.field("pop3", bool(), { default: true });
-        c.field("smtp", bool(), { default: true });
-        c.field("deliver", bool(), { default: true });
-        c.field("moveJunk", bool(), { default: false });
-        c.field("adopt", bool(), { default: false });
-        return { inputs: c.out, failures: c.failures };
+const decl: Declaration<api.MailUserRow> = {
+    kind: "mailbox",
+    type: "Mailbox",
+    idOutput: "mailuserId",
+    deleteBeforeReplace: true,
+    secretOutputs: ["password"],
+    fields: {
+        email: { rule: emailRule, required: true, column: "email" },
+        // Never read back: the panel's hash is dropped by the API layer. Kept (as a secret) only
+        // so a change can be seen; sent on create and when it changes.
+        password: { rule: passwordRule, required: true, column: "password", inputOnly: true, secret: true },
+        name: { rule: str({ allowEmpty: true, maxLength: 255 }), default: "", column: "name" },
+        quota: { rule: int(0, 2047 * 1024, "MB"), default: 0, column: "quota", write: (mb) => mb * MB, read: (r) => Math.round(r.quota / MB) },
+        receive: { rule: bool(), default: true, column: "postfix" },
+        imap: notFlag("disableimap"),
+        pop3: notFlag("disablepop3"),
+        smtp: notFlag("disablesmtp"),
+        deliver: notFlag("disabledeliver"),
+        moveJunk: { rule: bool(), default: false, column: "move_junk", read: (r) => r.move_junk === true },
+        adopt: adoptField,
+    },
+    computed: {
+        serverId: (r) => r.server_id,
+        maildir: (r) => r.maildir,
+        homedir: (r) => r.homedir,
     },
 
-    async diff(_ctx, _id, olds, news) {
-        const r = diffFields(olds, news, DIFF);
-        return { changes: r.changes, replaces: r.replaces, deleteBeforeReplace: r.deleteBeforeReplace };
-    },
+    get: (c, id) => api.getMailUser(c, id),
 
-    async create(ctx, inputs) {
+    async create(ctx, inputs, declared) {
         const c = ctx.caller();
         const [local, domain] = splitEmail(inputs.email);
         const facts = await mailDomainFacts(c, domain, ctx.defaults().clientId);
-        // What the UI's mail_user_edit.php fills in (§8): the panel itself sets none of it.
-        const values = {
-            server_id: facts.serverId,
-            email: inputs.email,
-            login: inputs.email,
-            password: inputs.password,
-            maildir: api.mailboxPath(facts.layout.maildirPath, domain, local),
-            homedir: facts.layout.homedirPath,
-            uid: facts.layout.uid,
-            gid: facts.layout.gid,
-            maildir_format: facts.layout.maildirFormat,
-            ...settings(inputs),
-        };
-        const adopt = async () => {
-            const existing = await api.findMailUserByEmail(c, inputs.email);
-            if (!existing) return undefined;
-            await api.updateMailUser(c, existing.mailuser_id, { password: inputs.password, ...settings(inputs) }, api.KEEP_OWNER);
-            const row = await api.getMailUser(c, existing.mailuser_id);
-            return row && { id: String(row.mailuser_id), outs: outputsOf(row, inputs.password, inputs) };
-        };
         if (inputs.adopt) {
-            const adopted = await adopt();
-            if (adopted) return adopted;
+            const existing = await api.findMailUserByEmail(c, inputs.email);
+            if (existing) {
+                // Declared settings and the password are written; the rest stays as the panel has it.
+                await api.updateMailUser(c, existing.mailuser_id, columns(decl, declared), api.KEEP_OWNER);
+                const row = await api.getMailUser(c, existing.mailuser_id);
+                if (!row) throw new ISPConfigError(`mailbox ${inputs.email} vanished while it was being adopted`);
+                return { id: row.mailuser_id, row };
+            }
         }
+        // What the UI's mail_user_edit.php fills in (§8): the panel itself sets none of it.
+        const layout = { login: inputs.email, ...mailboxLayout(facts, domain, local) };
         let id: number;
         try {
             ({ id } = await addOrRecover(
-                () => api.addMailUser(c, facts.clientId, values),
+                () => api.addMailUser(c, facts.clientId, { ...columns(decl, inputs), ...layout }),
                 async () => (await api.findMailUserByEmail(c, inputs.email))?.mailuser_id,
             ));
         } catch (e) {
@@ -171,37 +141,67 @@ export const mailboxOps: ResourceOps = {
             throw e;
         }
         // Stored as sent (the password as a hash, which we never read): no read-back needed.
-        const { password: _secret, ...stored } = values;
-        const row = { ...stored, mailuser_id: id, sys_userid: 0, sys_groupid: 0 } as unknown as api.MailUserRow;
-        return { id: String(id), outs: outputsOf(row, inputs.password, inputs) };
+        return { id, outs: { serverId: facts.serverId, maildir: layout.maildir, homedir: layout.homedir } };
     },
 
-    async read(ctx, id, props) {
-        const row = await api.getMailUser(ctx.caller(), panelId(id));
-        if (!row) return { id: "", props: {} };
-        return { id, props: outputsOf(row, props.password, props) };
-    },
-
-    async update(ctx, id, olds, news) {
-        const changes: Record<string, unknown> = settings(news);
+    async update(ctx, id, news, olds, changed) {
+        const c = ctx.caller();
+        const changes = columns(decl, news);
         // Re-hash only when the password really changed: sending it always would rotate the
         // stored hash's salt on every unrelated update.
-        if (news.password !== olds.password && !isUnknown(news.password)) changes.password = news.password;
-        await api.updateMailUser(ctx.caller(), panelId(id), changes, api.KEEP_OWNER);
-        const outs = { ...olds, ...news, mailuserId: panelId(id) } as Record<string, unknown>;
+        if (!changed.includes("password")) delete changes.password;
+        const outs: Record<string, unknown> = {};
+        if (changed.includes("email")) {
+            // The UI changes an address in place (mail_user_edit.php) and the server job moves the
+            // maildir: the mail stays, where delete + create would lose it.
+            const [local, domain] = splitEmail(news.email);
+            const facts = await mailDomainFacts(c, domain, ctx.defaults().clientId);
+            if (facts.serverId !== olds.serverId) {
+                throw new ISPConfigError(
+                    `Mailbox ${olds.email} cannot move to ${news.email}: that mail domain is on server ${facts.serverId}, the mailbox on ` +
+                        `server ${olds.serverId}, and the panel cannot move a mailbox between servers. Nothing was changed.`,
+                );
+            }
+            const layout = mailboxLayout(facts, domain, local);
+            Object.assign(changes, { login: news.email, maildir: layout.maildir });
+            outs.maildir = layout.maildir;
+        }
+        await api.updateMailUser(c, id, changes, api.KEEP_OWNER);
         return { outs };
     },
 
     async delete(ctx, id) {
         // 0 (already gone) is success: deleting is idempotent.
-        await api.deleteMailUser(ctx.caller(), panelId(id));
+        await api.deleteMailUser(ctx.caller(), id);
     },
 };
+
+function notFlag(column: string) {
+    return { rule: bool(), default: true, column, write: (v: boolean) => !v, read: (r: api.MailUserRow) => !r[column] };
+}
+
+/** maildir, homedir, uid/gid and format as the UI lays out a mailbox on its domain's server. */
+function mailboxLayout(facts: MailDomainFacts, domain: string, local: string) {
+    return {
+        server_id: facts.serverId,
+        maildir: api.mailboxPath(facts.layout.maildirPath, domain, local),
+        homedir: facts.layout.homedirPath,
+        uid: facts.layout.uid,
+        gid: facts.layout.gid,
+        maildir_format: facts.layout.maildirFormat,
+    };
+}
 
 function splitEmail(email: string): [string, string] {
     const at = email.lastIndexOf("@");
     return [email.slice(0, at), email.slice(at + 1)];
 }
+
+export const mailboxOps = ops(decl);
+export const mailboxDeclaration = decl;
+
+/** The module-level provider object for Mailbox (serialized into state; holds no credential). */
+export const mailboxProvider = makeProvider("mailbox");
 
 /**
  * A mailbox (Email → Email Mailbox) in ISPConfig. Replaces on: `email`. Laid out as the
@@ -209,29 +209,8 @@ function splitEmail(email: string): [string, string] {
  * mail domain's owner. The password is a secret; the panel's hash is never read into state.
  */
 export class Mailbox extends pulumi.dynamic.Resource {
-    /** Panel id of the mailbox (same as `id`, as a number). */
-    public readonly mailuserId!: pulumi.Output<number>;
-    /** The mailbox address as stored (lower case). */
-    public readonly email!: pulumi.Output<string>;
-    /** Quota in MB. */
-    public readonly quota!: pulumi.Output<number>;
-    /** Where the mail is stored, e.g. `/var/vmail/example.com/alice`. */
-    public readonly maildir!: pulumi.Output<string>;
-    /** The mail server the mailbox lives on (its mail domain's). */
-    public readonly serverId!: pulumi.Output<number>;
-
     constructor(name: string, args: MailboxArgs, opts?: pulumi.CustomResourceOptions) {
-        const secretArgs = { ...args, password: pulumi.secret(args.password) };
-        super(
-            mailboxProvider,
-            name,
-            { mailuserId: undefined, maildir: undefined, homedir: undefined, serverId: undefined, ...secretArgs },
-            { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password"] },
-            "ispconfig",
-            "Mailbox",
-        );
+        super(...resourceArgs(decl, mailboxProvider, name, args, opts, ["password"]));
     }
 }
-
-/** The module-level provider object for Mailbox (serialized into state; holds no credential). */
-export const mailboxProvider = makeProvider("mailbox");
+export interface Mailbox extends MailboxOutputs {}

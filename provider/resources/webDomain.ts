@@ -1,23 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as api from "../api";
 import { ISPConfigError } from "../soap/errors";
-import { diffFields, DiffSpec } from "./diff";
-import { OpsContext, ResourceOps, panelId } from "./ops";
-import { makeProvider } from "./providerShim";
+import { Declaration, adoptField, columns, makeProvider, ops, resourceArgs } from "./kit";
+import { ownerField } from "./owner";
 import { addOrRecover, followUpOrUndo, isUniquenessFault } from "./recover";
 import { isUnknown } from "./unknown";
-import { InputChecker, bool, clientIdRule, domainName, int, ipv4, oneOf, serverIdRule, str } from "./validate";
+import { bool, clientIdRule, domainName, int, ipv4, oneOf, serverIdRule, str } from "./validate";
 
 /** Inputs of a {@link WebDomain} (a website, "Sites → Website" in the panel). */
 export interface WebDomainArgs {
     /** The site's domain, e.g. `example.com` (lower-cased; punycode for IDNs). Can be changed in place. */
     domain: pulumi.Input<string>;
-    /** Web server (Server → Servers id). Default `ispconfig:serverId` (1). Changing it replaces the site — its files go with the old one. */
+    /** Web server (Server → Servers id). Default at create: `ispconfig:serverId` (1). Changing it replaces the site — its files go with the old one. */
     serverId?: pulumi.Input<number>;
     /**
-     * Owning client id; 0 = admin. Default `ispconfig:clientId` (0). Cannot change after create:
-     * the API would re-own the row but leave the document root under the old client (half
-     * re-owned, fact sheet §6.4) — move a site with the panel's UI instead.
+     * Owning client id; 0 = admin. Default at create: `ispconfig:clientId` (0); left out, the
+     * panel's owner is kept. The API cannot move a site (it would leave the document root under
+     * the old client, fact sheet §6.4): move it in the panel's UI, `pulumi refresh`, then declare
+     * the new owner.
      */
     clientId?: pulumi.Input<number>;
     /** IPv4 the vhost listens on; `*` for all. Default `*`. */
@@ -72,149 +72,119 @@ export interface WebDomainArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
-/** Input name → web_domain column, for every field the resource owns. */
-const COLUMNS: Record<string, string> = {
-    domain: "domain",
-    ipAddress: "ip_address",
-    subdomain: "subdomain",
-    php: "php",
-    serverPhpId: "server_php_id",
-    pm: "pm",
-    pmMaxChildren: "pm_max_children",
-    pmStartServers: "pm_start_servers",
-    pmMinSpareServers: "pm_min_spare_servers",
-    pmMaxSpareServers: "pm_max_spare_servers",
-    pmProcessIdleTimeout: "pm_process_idle_timeout",
-    pmMaxRequests: "pm_max_requests",
-    hdQuota: "hd_quota",
-    trafficQuota: "traffic_quota",
-    suexec: "suexec",
-    errordocs: "errordocs",
-    allowOverride: "allow_override",
-    httpPort: "http_port",
-    httpsPort: "https_port",
-    ssl: "ssl",
-    sslLetsencrypt: "ssl_letsencrypt",
-    rewriteToHttps: "rewrite_to_https",
-    statsType: "stats_type",
-    logRetention: "log_retention",
-    active: "active",
-};
+/** Outputs of a {@link WebDomain}. */
+export interface WebDomainOutputs {
+    /** Panel id of the site (same as `id`, as a number). */
+    readonly domainId: pulumi.Output<number>;
+    /** The site's domain as stored (lower case, no trailing dot). */
+    readonly domain: pulumi.Output<string>;
+    /** Computed by the panel, e.g. `/var/www/clients/client1/web2`. */
+    readonly documentRoot: pulumi.Output<string>;
+    /** The site's Unix user, e.g. `web2`. */
+    readonly systemUser: pulumi.Output<string>;
+    /** The site's Unix group, e.g. `client1`. */
+    readonly systemGroup: pulumi.Output<string>;
+    /** The web server the site lives on. */
+    readonly serverId: pulumi.Output<number>;
+    /** The client that owns the site (0 = admin, -1 = a group that belongs to no client). */
+    readonly clientId: pulumi.Output<number>;
+    /** IPv4 the vhost listens on, or `*`. */
+    readonly ipAddress: pulumi.Output<string>;
+    /** PHP mode as stored. */
+    readonly php: pulumi.Output<string>;
+    /** PHP-FPM process manager as stored. */
+    readonly pm: pulumi.Output<string>;
+    /** Disk quota in MB (-1 = unlimited), as stored. */
+    readonly hdQuota: pulumi.Output<number>;
+    /** Monthly traffic quota in MB (-1 = unlimited), as stored. */
+    readonly trafficQuota: pulumi.Output<number>;
+    /** Whether TLS is enabled. */
+    readonly ssl: pulumi.Output<boolean>;
+    /** Whether the site is enabled. */
+    readonly active: pulumi.Output<boolean>;
+}
 
-const DIFF: DiffSpec = {
-    update: Object.keys(COLUMNS),
-    replace: ["serverId"],
+const flag = (column: string) => ({ rule: bool(), column });
+
+const decl: Declaration<api.WebDomainRow> = {
+    kind: "webDomain",
+    type: "WebDomain",
+    idOutput: "domainId",
     deleteBeforeReplace: true, // the panel refuses a second site with the same domain
-};
+    fields: {
+        domain: { rule: domainName(), required: true, column: "domain" },
+        serverId: { rule: serverIdRule, default: (d) => d.serverId, replaces: true, column: "server_id" },
+        clientId: ownerField(clientIdRule),
+        ipAddress: { rule: (v, n) => (v === "*" ? "*" : ipv4()(v, n)), default: "*", column: "ip_address" },
+        subdomain: { rule: oneOf(["www", "*", ""] as const), default: "www", column: "subdomain" },
+        php: { rule: oneOf(["php-fpm", "fast-cgi", "mod", "no"] as const), default: "php-fpm", column: "php" },
+        serverPhpId: { rule: int(0, 2147483647), default: 0, column: "server_php_id" },
+        pm: { rule: oneOf(["ondemand", "dynamic", "static"] as const), default: "ondemand", column: "pm" },
+        pmMaxChildren: { rule: int(1, 10000), default: 10, column: "pm_max_children" },
+        pmStartServers: { rule: int(1, 10000), default: 2, column: "pm_start_servers" },
+        pmMinSpareServers: { rule: int(1, 10000), default: 1, column: "pm_min_spare_servers" },
+        pmMaxSpareServers: { rule: int(1, 10000), default: 5, column: "pm_max_spare_servers" },
+        pmProcessIdleTimeout: { rule: int(1, 86400, "seconds"), default: 10, column: "pm_process_idle_timeout" },
+        pmMaxRequests: { rule: int(0, 2147483647), default: 0, column: "pm_max_requests" },
+        hdQuota: { rule: int(-1, 2147483647, "MB, -1 = unlimited"), default: -1, column: "hd_quota" },
+        trafficQuota: { rule: int(-1, 2147483647, "MB, -1 = unlimited"), default: -1, column: "traffic_quota" },
+        suexec: { ...flag("suexec"), default: true },
+        // An int column, unlike the other checkboxes.
+        errordocs: { rule: bool(), default: true, column: "errordocs", write: (v) => (v ? 1 : 0), read: (r) => Number(r.errordocs) === 1 },
+        allowOverride: { rule: str({ maxLength: 255 }), default: "All", column: "allow_override" },
+        httpPort: { rule: int(1, 65535), default: 80, column: "http_port" },
+        httpsPort: { rule: int(1, 65535), default: 443, column: "https_port" },
+        ssl: { ...flag("ssl"), default: false },
+        sslLetsencrypt: { ...flag("ssl_letsencrypt"), default: false },
+        rewriteToHttps: { ...flag("rewrite_to_https"), default: false },
+        statsType: { rule: oneOf(["awstats", "webalizer", "goaccess", ""] as const), default: "awstats", column: "stats_type" },
+        logRetention: { rule: int(1, 1000, "days"), default: 30, column: "log_retention" },
+        active: { ...flag("active"), default: true },
+        adopt: adoptField,
+    },
+    computed: {
+        documentRoot: (r) => r.document_root,
+        systemUser: (r) => r.system_user,
+        systemGroup: (r) => r.system_group,
+    },
 
-function toPanel(i: Record<string, any>): Record<string, unknown> {
-    const p: Record<string, unknown> = {
-        server_id: i.serverId,
-        // What the UI sends for a plain website; the panel applies no defaults (§7).
-        type: "vhost",
-        vhost_type: "name",
-        parent_domain_id: 0,
-        cgi: false,
-        ssi: false,
-        ruby: false,
-        python: false,
-        perl: false,
-        traffic_quota_lock: false,
-    };
-    for (const [input, column] of Object.entries(COLUMNS)) p[column] = i[input];
-    p.errordocs = i.errordocs ? 1 : 0; // an int column, unlike the other checkboxes
-    return p;
-}
-
-async function outputsOf(ctx: OpsContext, row: api.WebDomainRow, inputs: Record<string, any>) {
-    const out: Record<string, unknown> = {};
-    for (const [input, column] of Object.entries(COLUMNS)) out[input] = row[column];
-    out.errordocs = Number(row.errordocs) === 1;
-    out.serverId = row.server_id;
-    const owner = await api.ownerOfGroup(ctx.caller(), row.sys_groupid, inputs.clientId);
-    out.clientId = owner ?? -1;
-    out.adopt = inputs.adopt ?? false;
-    out.domainId = row.domain_id;
-    out.documentRoot = row.document_root;
-    out.systemUser = row.system_user;
-    out.systemGroup = row.system_group;
-    return out;
-}
-
-export const webDomainOps: ResourceOps = {
-    async check(ctx, olds, news) {
-        const d = ctx.defaults();
-        const c = new InputChecker(news);
-        c.field("domain", domainName(), { required: true });
-        c.field("serverId", serverIdRule, { default: d.serverId });
-        c.field("clientId", clientIdRule, { default: d.clientId });
-        c.field("ipAddress", (v, n) => (v === "*" ? "*" : ipv4()(v, n)), { default: "*" });
-        c.field("subdomain", oneOf(["www", "*", ""] as const), { default: "www" });
-        c.field("php", oneOf(["php-fpm", "fast-cgi", "mod", "no"] as const), { default: "php-fpm" });
-        c.field("serverPhpId", int(0, 2147483647), { default: 0 });
-        c.field("pm", oneOf(["ondemand", "dynamic", "static"] as const), { default: "ondemand" });
-        c.field("pmMaxChildren", int(1, 10000), { default: 10 });
-        c.field("pmStartServers", int(1, 10000), { default: 2 });
-        c.field("pmMinSpareServers", int(1, 10000), { default: 1 });
-        c.field("pmMaxSpareServers", int(1, 10000), { default: 5 });
-        c.field("pmProcessIdleTimeout", int(1, 86400, "seconds"), { default: 10 });
-        c.field("pmMaxRequests", int(0, 2147483647), { default: 0 });
-        c.field("hdQuota", int(-1, 2147483647, "MB, -1 = unlimited"), { default: -1 });
-        c.field("trafficQuota", int(-1, 2147483647, "MB, -1 = unlimited"), { default: -1 });
-        c.field("suexec", bool(), { default: true });
-        c.field("errordocs", bool(), { default: true });
-        c.field("allowOverride", str({ maxLength: 255 }), { default: "All" });
-        c.field("httpPort", int(1, 65535), { default: 80 });
-        c.field("httpsPort", int(1, 65535), { default: 443 });
-        c.field("ssl", bool(), { default: false });
-        c.field("sslLetsencrypt", bool(), { default: false });
-        c.field("rewriteToHttps", bool(), { default: false });
-        c.field("statsType", oneOf(["awstats", "webalizer", "goaccess", ""] as const), { default: "awstats" });
-        c.field("logRetention", int(1, 1000, "days"), { default: 30 });
-        c.field("active", bool(), { default: true });
-        c.field("adopt", bool(), { default: false });
-
-        const o = c.out as Record<string, any>;
+    checkMore(_declared, o, fail) {
         const known = (...k: string[]) => k.every((f) => o[f] !== undefined && !isUnknown(o[f]));
         if (known("pm", "pmMaxChildren", "pmStartServers", "pmMinSpareServers", "pmMaxSpareServers") && o.pm === "dynamic") {
             // The limits PHP-FPM itself enforces; the panel would write a pool that fails to start.
-            if (o.pmMinSpareServers > o.pmMaxSpareServers) c.fail("pmMinSpareServers", "`pmMinSpareServers` must not exceed `pmMaxSpareServers`");
+            if (o.pmMinSpareServers > o.pmMaxSpareServers) fail("pmMinSpareServers", "`pmMinSpareServers` must not exceed `pmMaxSpareServers`");
             if (o.pmStartServers < o.pmMinSpareServers || o.pmStartServers > o.pmMaxSpareServers) {
-                c.fail("pmStartServers", "`pmStartServers` must lie between `pmMinSpareServers` and `pmMaxSpareServers` for pm = dynamic");
+                fail("pmStartServers", "`pmStartServers` must lie between `pmMinSpareServers` and `pmMaxSpareServers` for pm = dynamic");
             }
-            if (o.pmMaxSpareServers > o.pmMaxChildren) c.fail("pmMaxSpareServers", "`pmMaxSpareServers` must not exceed `pmMaxChildren`");
+            if (o.pmMaxSpareServers > o.pmMaxChildren) fail("pmMaxSpareServers", "`pmMaxSpareServers` must not exceed `pmMaxChildren`");
         }
-        if (known("ssl", "sslLetsencrypt") && o.sslLetsencrypt && !o.ssl) c.fail("sslLetsencrypt", "`sslLetsencrypt` needs `ssl: true`");
-        if (known("ssl", "rewriteToHttps") && o.rewriteToHttps && !o.ssl) c.fail("rewriteToHttps", "`rewriteToHttps` needs `ssl: true`");
-        if (olds && olds.clientId !== undefined && known("clientId") && !isUnknown(olds.clientId) && olds.clientId !== o.clientId) {
-            c.fail(
-                "clientId",
-                `\`clientId\` cannot change from ${olds.clientId} to ${o.clientId} on an existing site: the API would leave its ` +
-                    "document root and system group with the old client. Move the site in the panel (Sites → Website → Client), " +
-                    "then set `clientId` to match and run `pulumi refresh`.",
-            );
-        }
-        return { inputs: c.out, failures: c.failures };
+        if (known("ssl", "sslLetsencrypt") && o.sslLetsencrypt && !o.ssl) fail("sslLetsencrypt", "`sslLetsencrypt` needs `ssl: true`");
+        if (known("ssl", "rewriteToHttps") && o.rewriteToHttps && !o.ssl) fail("rewriteToHttps", "`rewriteToHttps` needs `ssl: true`");
     },
 
-    async diff(_ctx, _id, olds, news) {
-        const r = diffFields(olds, news, DIFF);
-        return { changes: r.changes, replaces: r.replaces, deleteBeforeReplace: r.deleteBeforeReplace };
+    diffMore(olds, news, changed) {
+        if (changed.includes("clientId")) throw new ISPConfigError(siteMoveRefused(olds.clientId, news.clientId));
     },
 
-    async create(ctx, inputs) {
+    get: (c, id) => api.getWebDomain(c, id),
+
+    async create(ctx, inputs, declared) {
         const c = ctx.caller();
         if (inputs.adopt) {
             const existing = await api.findWebDomainByName(c, inputs.domain);
             if (existing) {
-                const row = await api.updateWebDomain(c, existing.domain_id, toPanel(inputs), api.KEEP_OWNER);
-                return { id: String(existing.domain_id), outs: await outputsOf(ctx, row, inputs) };
+                const owner = (await api.ownerOfGroup(c, existing.sys_groupid, declared.clientId)) ?? -1;
+                if (declared.clientId !== undefined && owner !== declared.clientId) throw new ISPConfigError(siteMoveRefused(owner, declared.clientId));
+                // Only what the program declares is written; the rest stays as the panel has it,
+                // except an empty site type left by an older tool (the server job skips such a site).
+                const repair = { type: existing.type || UI_NEW_SITE.type, vhost_type: existing.vhost_type || UI_NEW_SITE.vhost_type };
+                return { id: existing.domain_id, row: await api.updateWebDomain(c, existing.domain_id, { ...repair, ...columns(decl, declared) }, api.KEEP_OWNER) };
             }
         }
         let id: number;
         try {
             ({ id } = await addOrRecover(
-                () => api.addWebDomain(c, inputs.clientId, toPanel(inputs)),
+                () => api.addWebDomain(c, inputs.clientId, { ...UI_NEW_SITE, ...columns(decl, inputs) }),
                 async () => (await api.findWebDomainByName(c, inputs.domain))?.domain_id,
             ));
         } catch (e) {
@@ -231,63 +201,66 @@ export const webDomainOps: ResourceOps = {
             async () => {
                 const row = await api.getWebDomain(c, id);
                 if (!row) throw new ISPConfigError(`website ${inputs.domain} (id ${id}) vanished right after it was created`);
-                return { id: String(id), outs: await outputsOf(ctx, row, inputs) };
+                return { id, row };
             },
             () => api.deleteWebDomain(c, id),
         );
     },
 
-    async read(ctx, id, props) {
-        const row = await api.getWebDomain(ctx.caller(), panelId(id));
-        if (!row) return { id: "", props: {} };
-        return { id, props: await outputsOf(ctx, row, props) };
-    },
-
-    async update(ctx, id, _olds, news) {
-        // Read, merge, write: the panel resets pm_* and log_retention unless they are sent.
-        const row = await api.updateWebDomain(ctx.caller(), panelId(id), toPanel(news), api.KEEP_OWNER);
-        return { outs: await outputsOf(ctx, row, news) };
+    async update(ctx, id, news) {
+        // Only declared columns are sent; the API layer carries the pm_* values the panel would reset.
+        return { row: await api.updateWebDomain(ctx.caller(), id, columns(decl, news), api.KEEP_OWNER) };
     },
 
     async delete(ctx, id) {
         // 0 (already gone) is success: deleting is idempotent.
-        await api.deleteWebDomain(ctx.caller(), panelId(id));
+        await api.deleteWebDomain(ctx.caller(), id);
     },
 };
+
+/**
+ * What the panel's UI stores for a new plain website in the columns this resource does not
+ * manage (the API applies no defaults, §7). Sent on create only: an update never touches them,
+ * so a `cgi` switched on in the panel stays on.
+ */
+const UI_NEW_SITE = {
+    type: "vhost",
+    vhost_type: "name",
+    parent_domain_id: 0,
+    cgi: false,
+    ssi: false,
+    ruby: false,
+    python: false,
+    perl: false,
+    traffic_quota_lock: false,
+};
+
+/**
+ * `sites_web_domain_update` with a client id re-owns the row but leaves the document root and
+ * system group with the old client (§6.4): a half-moved site. The panel's UI moves it whole.
+ */
+function siteMoveRefused(from: number, to: number): string {
+    return (
+        `WebDomain: \`clientId\` ${to} is declared, but the site belongs to ${from === -1 ? "a group of no client" : `client ${from}`} in the panel. ` +
+        "The API cannot move a site to another client (it would leave the document root and system group with the old one). " +
+        "Move it in the panel (Sites → Website → Client), run `pulumi refresh`, and declare the client it now has " +
+        `(or leave \`clientId\` out to keep whatever owner the panel has). Nothing was changed.`
+    );
+}
+
+export const webDomainOps = ops(decl);
+export const webDomainDeclaration = decl;
+
+/** The module-level provider object for WebDomain (serialized into state; holds no credential). */
+export const webDomainProvider = makeProvider("webDomain");
 
 /**
  * A website (Sites → Website) in ISPConfig. Replaces on: `serverId`. `clientId` cannot change.
  * Updates send the full PHP-FPM and log settings, so an unrelated change never resets them.
  */
 export class WebDomain extends pulumi.dynamic.Resource {
-    /** Panel id of the site (same as `id`, as a number). */
-    public readonly domainId!: pulumi.Output<number>;
-    /** The site's domain as stored (lower case, no trailing dot). */
-    public readonly domain!: pulumi.Output<string>;
-    /** Computed by the panel, e.g. `/var/www/clients/client1/web2`. */
-    public readonly documentRoot!: pulumi.Output<string>;
-    /** The site's Unix user, e.g. `web2`. */
-    public readonly systemUser!: pulumi.Output<string>;
-    /** The site's Unix group, e.g. `client1`. */
-    public readonly systemGroup!: pulumi.Output<string>;
-    /** The web server the site lives on. */
-    public readonly serverId!: pulumi.Output<number>;
-    /** The client that owns the site (0 = admin). */
-    public readonly clientId!: pulumi.Output<number>;
-    /** Whether the site is enabled. */
-    public readonly active!: pulumi.Output<boolean>;
-
     constructor(name: string, args: WebDomainArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            webDomainProvider,
-            name,
-            { domainId: undefined, documentRoot: undefined, systemUser: undefined, systemGroup: undefined, ...args },
-            opts,
-            "ispconfig",
-            "WebDomain",
-        );
+        super(...resourceArgs(decl, webDomainProvider, name, args, opts));
     }
 }
-
-/** The module-level provider object for WebDomain (serialized into state; holds no credential). */
-export const webDomainProvider = makeProvider("webDomain");
+export interface WebDomain extends WebDomainOutputs {}

@@ -1,0 +1,267 @@
+import * as pulumi from "@pulumi/pulumi";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { Caller } from "../api/caller";
+import { OpsContext, ResourceOps, panelId } from "./ops";
+import { ResourceKind, makeProvider } from "./providerShim";
+import { isUnknown } from "./unknown";
+import { Failure, InputChecker, bool } from "./validate";
+
+/*
+ * The resource kit: a resource is a declaration of its fields plus named hooks for its quirks.
+ *
+ * ## How to add a resource
+ * 1. In `provider/api/`, the table's typed row, its column kinds, and get/add/update/delete
+ *    (quirks in files named for them).
+ * 2. In `provider/resources/<name>.ts`: the Args interface (its JSDoc is what users' editors
+ *    show), an Outputs interface, and a `Declaration`: one `Field` per input — its rule, the
+ *    value the panel's UI stores when it is not declared, whether a change replaces, how it is
+ *    read back — plus `create`, `update`, `delete` and `get` hooks that call the API layer.
+ * 3. `export const myOps = ops(decl)`, `export const myProvider = makeProvider("my")`, and a
+ *    class whose constructor is `super(...resourceArgs(decl, myProvider, name, args, opts))`,
+ *    merged with its Outputs interface. Register the ops in `runtime.ts` and export the class
+ *    from `index.ts`; add its table to the README (a test compares it with the declaration).
+ *
+ * Worked example (a cron job; ~40 lines):
+ *
+ *     export interface CronJobArgs { siteId: Input<number>; schedule: Input<string>; command: Input<string>; active?: Input<boolean> }
+ *     export interface CronJobOutputs { cronId: Output<number>; schedule: Output<string>; command: Output<string>; active: Output<boolean> }
+ *     const decl: Declaration<api.CronRow> = {
+ *         kind: "cronJob", type: "CronJob", idOutput: "cronId", deleteBeforeReplace: false,
+ *         fields: {
+ *             siteId: { rule: int(1, 2147483647), required: true, replaces: true, read: (r) => r.parent_domain_id },
+ *             schedule: { rule: cronSchedule, required: true, column: "run_min" },
+ *             command: { rule: str({ maxLength: 255 }), required: true, column: "command" },
+ *             active: { rule: bool(), default: true, column: "active" },
+ *         },
+ *         get: (c, id) => api.getCron(c, id),
+ *         async create(ctx, i) { const id = await api.addCron(ctx.caller(), ctx.defaults().clientId, columns(decl, i)); return { id }; },
+ *         async update(ctx, id, changes) { await api.updateCron(ctx.caller(), id, columns(decl, changes)); return {}; },
+ *         delete: (ctx, id) => api.deleteCron(ctx.caller(), id),
+ *     };
+ *
+ * ## The rules every resource gets from the kit
+ * - `check` validates declared inputs only (no network) and stores exactly what was declared,
+ *   normalised. An input that is not declared gets its default at create time, and after that
+ *   it is not managed: a changed default (a package upgrade, `ispconfig:serverId`) or a change
+ *   made in the panel to it never turns into an update or a replace.
+ * - `diff` compares declared inputs with the last-read outputs; a declared change of a field
+ *   marked `replaces` is a replace, everything else is in place.
+ * - `update` writes only declared fields (the API layer merges with the stored row), so columns
+ *   the resource does not manage keep the panel's value.
+ * - `read` reports every field as stored, a deleted row as gone, and returns inputs for the
+ *   fields that were declared, so `pulumi preview --diff` after a refresh names the field.
+ * - every declared output exists at run time (the constructor passes each as an unknown).
+ */
+
+/** Check-time rule: the normalised value, or a Failure naming the field and the fix. */
+export type Rule = (v: unknown, name: string) => unknown | Failure;
+
+export interface Defaults {
+    clientId: number;
+    serverId: number;
+}
+
+export interface Field<Row = any> {
+    rule: Rule;
+    required?: boolean;
+    /** What the resource gets at create when the input is not declared (the panel UI's value, or a config default). */
+    default?: string | number | boolean | ((d: Defaults) => unknown);
+    /** A declared change cannot be made in place. */
+    replaces?: boolean;
+    /** The panel column this input is written to and read from. */
+    column?: string;
+    /** Input value → column value (default: as is). */
+    write?: (v: any) => unknown;
+    /** Row → output value (default: `row[column]`); may ask the panel (owner lookups). */
+    read?: (row: Row, props: Record<string, any>, c: Caller) => unknown;
+    /** Not stored in the panel: the output keeps the input (adopt, deleteMailboxes, the password). */
+    inputOnly?: boolean;
+    /** A change needs no call to the panel (adopt). */
+    noDiff?: boolean;
+    /** Never returned as an input by read (its value only lives as a secret output). */
+    secret?: boolean;
+}
+
+export interface Declaration<Row = any> {
+    kind: ResourceKind;
+    /** The Pulumi type name (never change it: existing stacks would replace every resource). */
+    type: string;
+    /** The output holding the panel id as a number. */
+    idOutput: string;
+    fields: Record<string, Field<Row>>;
+    /** Outputs computed from the row that are not inputs (document root, fqdn, …). */
+    computed?: Record<string, (row: Row, props: Record<string, any>, c: Caller) => unknown>;
+    /** The panel refuses two rows with the same natural key: a replace deletes first. */
+    deleteBeforeReplace: boolean;
+    /** Values every row of this resource must hold, whatever is declared (a type column): always in the inputs, so diff sees a stored row that lacks them. */
+    fixed?: Record<string, unknown>;
+    /** Outputs that stay secret in state. */
+    secretOutputs?: string[];
+
+    /** Cross-field rules; `resolved` holds the declared values over the defaults. */
+    checkMore?(declared: Record<string, any>, resolved: Record<string, any>, fail: (property: string, reason: string) => void): void;
+    /** Quirks of the diff (e.g. an owner change the API cannot make); may throw to stop the preview. */
+    diffMore?(olds: Record<string, any>, news: Record<string, any>, changed: string[]): { replaces?: string[] } | void;
+
+    get(c: Caller, id: number, props: Record<string, any>): Promise<Row | undefined>;
+    /**
+     * Adds (or adopts) the row. `inputs` hold every field with defaults resolved; `declared` only
+     * what the program declared (an adopt writes just those). Returns the id and the row as
+     * stored, or outputs that differ from the inputs.
+     */
+    create(ctx: OpsContext, inputs: Record<string, any>, declared: Record<string, any>): Promise<{ id: number; row?: Row; outs?: Record<string, unknown> }>;
+    /**
+     * Writes the declared fields that changed. Returns the row as now stored, or output values
+     * that differ from what was declared (a new serial, a new owner).
+     */
+    update(ctx: OpsContext, id: number, news: Record<string, any>, olds: Record<string, any>, changed: string[]): Promise<{ row?: Row; outs?: Record<string, unknown> }>;
+    /** Idempotent: a row already gone is success. */
+    delete(ctx: OpsContext, id: number, props: Record<string, any>): Promise<void>;
+}
+
+/** The generic `adopt` input: take over a row with the same natural key (the import path). */
+export const adoptField: Field = { rule: bool(), default: false, inputOnly: true, noDiff: true };
+
+/** Hidden output: which inputs were declared, so read can hand them back (legacy state lacks it). */
+export const DECLARED = "declaredInputs";
+
+function same(a: unknown, b: unknown): boolean {
+    if (a === b) return true;
+    if ((a === undefined || a === null) && (b === undefined || b === null)) return true;
+    return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function declaredOnly(decl: Declaration, inputs: Record<string, any>): Record<string, any> {
+    const out: Record<string, any> = {};
+    for (const k of Object.keys(decl.fields)) if (inputs[k] !== undefined) out[k] = inputs[k];
+    return out;
+}
+
+/** Declared inputs over the create-time defaults. */
+export function resolve(decl: Declaration, inputs: Record<string, any>, d: Defaults): Record<string, any> {
+    const out: Record<string, any> = {};
+    for (const [k, f] of Object.entries(decl.fields)) {
+        if (inputs[k] !== undefined) out[k] = inputs[k];
+        else if (f.default !== undefined) out[k] = typeof f.default === "function" ? (f.default as (d: Defaults) => unknown)(d) : f.default;
+    }
+    return out;
+}
+
+/** The panel columns of the given input values (fields without a column are skipped). */
+export function columns(decl: Declaration, values: Record<string, any>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, f] of Object.entries(decl.fields)) {
+        if (!f.column || values[k] === undefined) continue;
+        out[f.column] = f.write ? f.write(values[k]) : values[k];
+    }
+    return out;
+}
+
+/** Every output of a row: the fields as stored, the computed outputs, the id. */
+export async function outputsOf(decl: Declaration, row: any, props: Record<string, any>, c: Caller): Promise<Record<string, unknown>> {
+    const out: Record<string, unknown> = {};
+    for (const [k, f] of Object.entries(decl.fields)) {
+        if (f.inputOnly) out[k] = props[k] ?? (typeof f.default === "function" ? undefined : f.default);
+        else if (f.read) out[k] = await f.read(row, props, c);
+        else if (f.column) out[k] = row[f.column];
+    }
+    for (const [k, read] of Object.entries(decl.computed ?? {})) out[k] = await read(row, props, c);
+    return out;
+}
+
+/** The fields whose declared value differs from the stored outputs (unknowns count as changes). */
+export function changedFields(decl: Declaration, olds: Record<string, any>, news: Record<string, any>): string[] {
+    return Object.entries(decl.fields)
+        .filter(([k, f]) => !f.noDiff && news[k] !== undefined && (isUnknown(news[k]) || !same(olds[k], news[k])))
+        .map(([k]) => k);
+}
+
+/** The six operations, derived from the declaration. */
+export function ops(decl: Declaration): ResourceOps {
+    const withDeclared = (outs: Record<string, unknown>, inputs: Record<string, any>) => ({
+        ...outs,
+        [DECLARED]: Object.keys(declaredOnly(decl, inputs)).sort(),
+    });
+    return {
+        async check(ctx, _olds, news) {
+            const c = new InputChecker(news);
+            for (const [k, f] of Object.entries(decl.fields)) c.field(k, f.rule, { required: f.required });
+            Object.assign(c.out, decl.fixed ?? {});
+            if (decl.checkMore && c.failures.length === 0) {
+                const resolved = resolve(decl, c.out, ctx.defaults());
+                decl.checkMore(c.out, resolved, (p, r) => c.fail(p, r));
+            }
+            return { inputs: c.out, failures: c.failures };
+        },
+
+        async diff(_ctx, _id, olds, news): Promise<dynamic.DiffResult> {
+            const changed = changedFields(decl, olds, news);
+            const replaces = changed.filter((k) => decl.fields[k].replaces);
+            const more = decl.diffMore?.(olds, news, changed);
+            for (const r of more?.replaces ?? []) if (!replaces.includes(r)) replaces.push(r);
+            return {
+                changes: changed.length > 0,
+                replaces,
+                deleteBeforeReplace: replaces.length > 0 && decl.deleteBeforeReplace,
+            };
+        },
+
+        async create(ctx, inputs) {
+            const resolved = resolve(decl, inputs, ctx.defaults());
+            const { id, row, outs: extra } = await decl.create(ctx, resolved, declaredOnly(decl, inputs));
+            const outs = row ? await outputsOf(decl, row, resolved, ctx.caller()) : { ...resolved, ...(extra ?? {}) };
+            return { id: String(id), outs: withDeclared({ ...outs, [decl.idOutput]: id }, inputs) };
+        },
+
+        async read(ctx, id, props) {
+            const c = ctx.caller();
+            const row = await decl.get(c, panelId(id), props);
+            if (!row) return { id: "", props: {} };
+            const outs = await outputsOf(decl, row, props, c);
+            // Legacy state (before the kit) declared every field.
+            const declared: string[] = Array.isArray(props[DECLARED]) ? props[DECLARED] : Object.keys(decl.fields).filter((k) => k in props);
+            const inputs: Record<string, unknown> = {};
+            for (const k of declared) {
+                const f = decl.fields[k];
+                if (f && !f.secret && outs[k] !== undefined) inputs[k] = outs[k];
+            }
+            return { id, props: { ...outs, [decl.idOutput]: panelId(id), [DECLARED]: declared }, inputs };
+        },
+
+        async update(ctx, id, olds, news) {
+            const changed = changedFields(decl, olds, news);
+            const r = await decl.update(ctx, panelId(id), declaredOnly(decl, news), olds, changed);
+            const outs = r.row
+                ? await outputsOf(decl, r.row, { ...olds, ...news }, ctx.caller())
+                : { ...olds, ...declaredOnly(decl, news), ...(r.outs ?? {}) };
+            return { outs: withDeclared({ ...outs, [decl.idOutput]: panelId(id) }, news) };
+        },
+
+        async delete(ctx, id, props) {
+            await decl.delete(ctx, panelId(id), props);
+        },
+    };
+}
+
+/**
+ * The arguments of `pulumi.dynamic.Resource`'s constructor: every output of the declaration is
+ * passed (unset) so it exists at run time even when its input is omitted.
+ */
+export function resourceArgs(
+    decl: Declaration,
+    provider: dynamic.ResourceProvider,
+    name: string,
+    args: object,
+    opts: pulumi.CustomResourceOptions | undefined,
+    secretInputs: string[] = [],
+): [dynamic.ResourceProvider, string, Record<string, unknown>, pulumi.CustomResourceOptions | undefined, string, string] {
+    const props: Record<string, unknown> = { [decl.idOutput]: undefined, [DECLARED]: undefined };
+    for (const k of Object.keys(decl.fields)) props[k] = undefined;
+    for (const k of Object.keys(decl.computed ?? {})) props[k] = undefined;
+    for (const [k, v] of Object.entries(args)) if (v !== undefined) props[k] = secretInputs.includes(k) ? pulumi.secret(v) : v;
+    const secrets = decl.secretOutputs ?? [];
+    const o = secrets.length ? { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] } : opts;
+    return [provider, name, props, o, "ispconfig", decl.type];
+}
+
+export { makeProvider };
