@@ -78,6 +78,19 @@ describe("a failure after the add undoes the add (Pulumi's create contract)", ()
         await expect(create(aRecordProvider, { zoneId: z.id, name: "undo", address: "192.0.2.2" })).rejects.toBeInstanceOf(TransportError);
         expect(count("dns_rr", (r) => String(r.zone) === z.id && r.name === "undo")).toBe(0);
     });
+
+    it("ARecord in a client's zone made in the UI: a lost add answer is recovered and the serial still moves", async () => {
+        const z = await create(dnsZoneProvider, zone("lostserial.example.com", { clientId }));
+        p.emu.panel.tables.dns_soa.find((r) => String(r.id) === z.id)!.sys_userid = 1;
+        await create(aRecordProvider, { zoneId: z.id, name: "warm", address: "192.0.2.1" });
+        const serialBefore = Number(p.emu.table("dns_soa").find((r) => String(r.id) === z.id)!.serial);
+        p.emu.injectFault({ kind: "lostResponse", method: "dns_a_add" });
+        const a = await create(aRecordProvider, { zoneId: z.id, name: "lost", address: "192.0.2.3" });
+        expect(count("dns_rr", (r) => String(r.zone) === z.id && r.name === "lost")).toBe(1);
+        expect(String(a.id)).toBe(String(p.emu.table("dns_rr").find((r) => r.name === "lost")!.id));
+        // Without the bump, secondaries would never see the recovered record.
+        expect(Number(p.emu.table("dns_soa").find((r) => String(r.id) === z.id)!.serial)).toBeGreaterThan(serialBefore);
+    });
 });
 
 describe("errors the operator can act on", () => {
