@@ -87,13 +87,22 @@ describe("the customer-site example through the Pulumi CLI", () => {
         expect(s.tables.mail_user.map((m: Row) => m.email).sort()).toEqual(["admin@dev.customer.example", "info@dev.customer.example"]);
     });
 
-    it("5. a new zone origin is a replace, delete-before-create, with no uniqueness fault", () => {
+    it("5. a new domain renames zone, site, mail domain and mailboxes in place: nothing replaced, ids kept, records follow", () => {
+        const before = get("4 drift").tables;
         const s = get("5 origin change");
-        expect(s.changes.replace).toBeGreaterThanOrEqual(1);
+        expect(s.changes.replace ?? 0).toBe(0);
+        expect(s.changes.delete ?? 0).toBe(0);
         expect(s.faults).toEqual([]);
-        expect(s.tables.dns_soa.map((z: Row) => z.origin)).toEqual(["dev2.customer.example."]);
-        expect(s.tables.dns_rr).toHaveLength(3);
-        expect(s.tables.mail_user.map((m: Row) => m.email).sort()).toEqual(["admin@dev2.customer.example", "info@dev2.customer.example"]);
+        expect(s.tables.dns_soa.map((z: Row) => [z.origin, z.id])).toEqual([["dev2.customer.example.", before.dns_soa[0].id]]);
+        expect(s.tables.dns_rr.map((r: Row) => r.id).sort()).toEqual(before.dns_rr.map((r: Row) => r.id).sort());
+        // `@` is stored as the origin itself: it followed the rename.
+        expect(s.tables.dns_rr.map((r: Row) => r.name).sort()).toEqual(["dev2.customer.example.", "mail", "www"]);
+        expect(s.tables.web_domain.map((w: Row) => [w.domain, w.domain_id])).toEqual([["dev2.customer.example", before.web_domain[0].domain_id]]);
+        expect(s.tables.mail_user.map((m: Row) => [m.email, m.maildir]).sort()).toEqual([
+            ["admin@dev2.customer.example", "/var/vmail/dev2.customer.example/admin"],
+            ["info@dev2.customer.example", "/var/vmail/dev2.customer.example/info"],
+        ]);
+        expect(s.tables.mail_user.map((m: Row) => m.mailuser_id).sort()).toEqual(before.mail_user.map((m: Row) => m.mailuser_id).sort());
     });
 
     it("6. stack export and the backend's files hold no panel password, mailbox password or hash; __provider no credential", () => {

@@ -43,8 +43,8 @@ export function customerSite() {
     const mailDomain = new ispconfig.MailDomain("mail-domain", { domain });
 
     const info = new ispconfig.Mailbox("info", {
-        // From the mail domain's output, not the plain string: then a domain change replaces the
-        // mailboxes before their domain (the panel would otherwise be left with orphans).
+        // From the mail domain's output, not the plain string: then a domain change renames the
+        // mail domain first (its mailboxes move with it) and each mailbox after it.
         email: pulumi.interpolate`info@${mailDomain.domain}`,
         name: "Info",
         password: cfg.requireSecret("infoPassword"),
