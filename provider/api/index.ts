@@ -12,3 +12,4 @@ export * from "./mailDomain";
 export * from "./mailUser";
 export * from "./server";
 export * from "./client";
+export * from "./ownerCascade";
