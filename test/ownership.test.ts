@@ -97,6 +97,21 @@ describe(`owner lookups on a panel with ${CLIENTS} clients`, () => {
         expect(lookups(from)).toEqual([]);
     });
 
+    it("20 zones of one client: 2 owner lookups in all (its group, its user), none for the admin's user", async () => {
+        const n = clients[777];
+        const zones = await Promise.all(Array.from({ length: 20 }, (_, i) => p.raw.call("dns_zone_add", n, zoneParams(`z${i}.c777.example.com.`))));
+        const from = p.emu.calls.length;
+        await fresh(async (s) => {
+            for (const id of zones) {
+                const zone = (await api.getDnsZone(s, Number(id)))!;
+                expect(await api.ownerOfGroup(s, zone.sys_groupid, 0)).toBe(n);
+                expect(await api.clientIdOfSysUser(s, zone.sys_userid)).toBe(n);
+            }
+            expect(await api.clientIdOfSysUser(s, 1)).toBe(0);
+        });
+        expect(lookups(from).sort()).toEqual(["client_get_by_groupid", "client_get_id"]);
+    });
+
     it("says 'no client' for a group nobody has, and remembers it", async () => {
         const from = p.emu.calls.length;
         await fresh(async (s) => {
