@@ -24,7 +24,7 @@ beforeAll(async () => {
         users: [
             { username: ADMIN.username, password: ADMIN.password, functions: "all" },
             // Everything but "Record permission changes".
-            { username: "noperms", password: "NoPerms-123!", functions: ["dns_zone_get", "client_get_id", "client_get"] },
+            { username: "noperms", password: "NoPerms-123!", functions: ["dns_zone_get", "client_get_id"] },
         ],
     });
     // The test panel's own client_add, without 2,000 round trips.
@@ -110,6 +110,18 @@ describe(`owner lookups on a panel with ${CLIENTS} clients`, () => {
             expect(await api.clientIdOfSysUser(s, 1)).toBe(0);
         });
         expect(lookups(from).sort()).toEqual(["client_get_by_groupid", "client_get_id"]);
+    });
+
+    it("without 'Client functions' the error says which checkbox to tick", async () => {
+        const s = createSession({ endpoint: p.emu.url, username: "noperms", password: "NoPerms-123!" });
+        try {
+            // noperms has client_get_id but not client_get, which the handler also checks.
+            const e = await api.ownerOfGroup(s, clients[9] + 1).catch((x) => x);
+            expect(e).toBeInstanceOf(PermissionError);
+            expect(e.message).toMatch(/"Client functions"/);
+        } finally {
+            await s.close();
+        }
     });
 
     it("says 'no client' for a group nobody has, and remembers it", async () => {
@@ -319,5 +331,11 @@ describe.skipIf(!LIVE)("on a real panel (OWNERSHIP_LIVE_ENDPOINT)", () => {
         expect(moved.boxes).toEqual(before.boxes);
         await api.reownMailDomain(s, id, 0);
         expect(new Set((await state()).groups)).toEqual(new Set([1]));
+        // What the old parent-only move left behind, then repaired mailbox by mailbox.
+        await s.call("mail_domain_update", a, id, { server_id: 1, domain, active: "y" });
+        expect((await state()).groups).toEqual([ga, 1, 1]);
+        await api.reownMailDomain(s, id, a);
+        expect((await state()).groups).toEqual([ga, ga, ga]);
+        expect((await state()).boxes).toEqual(before.boxes);
     });
 });

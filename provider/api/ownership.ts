@@ -1,7 +1,7 @@
 import { Caller } from "./caller";
 import { asOneRow } from "./answerShape";
 import { num } from "./columns";
-import { NotFoundError } from "../soap/errors";
+import { NotFoundError, PermissionError } from "../soap/errors";
 
 /*
  * Ownership quirk (fact sheet §6.4). `client_id` on add decides the owner (sys_userid /
@@ -95,6 +95,14 @@ export async function ownerOfGroup(c: Caller, sysGroupId: number, hint?: number)
             // no_group_found: no such group; invalid_id: a group whose client_id is 0 but that
             // is not the admin's (made by hand in System > Groups). Neither is a client.
             if (e instanceof NotFoundError) return undefined;
+            // It is in no function group's list; it checks client_get_id, then client_get.
+            if (e instanceof PermissionError) {
+                throw new PermissionError(
+                    "client_get_by_groupid: the panel's remote user may not look up who owns a record (permission_denied). An admin must " +
+                        'open System > Remote Users in the panel, edit this remote user and tick "Client functions".',
+                    "client_get_by_groupid",
+                );
+            }
             throw e;
         }
         // nil: the group points at a client row that no longer exists.
