@@ -11,7 +11,9 @@ import { NotFoundError, PermissionError, ValidationError } from "../soap/errors"
  * children with the parent:
  *   - DNS zone (`interface/lib/plugins/dns_dns_soa_plugin.inc.php`, on dns_soa update): the zone's
  *     sys_groupid AND every dns_rr row of the zone (`UPDATE dns_rr SET sys_groupid = ? WHERE
- *     zone = ?`), and when the new group has a user, sys_userid of both too;
+ *     zone = ?`), and when the new group has a user, sys_userid of both too. Seen through the
+ *     UI of a 3.2 panel: admin → client 1 made the zone and its A and MX rows 2/2 (serial
+ *     unchanged); back to "no client" made them all group 0 and left sys_userid at 2;
  *   - mail domain (`mail_mail_domain_plugin.inc.php` and `mail/mail_domain_edit.php`
  *     onAfterUpdate): the domain, then every mailbox, forward/alias/catch-all (source or
  *     destination in the domain), mailing list and fetchmail entry, plus spam-filter users.
@@ -27,6 +29,8 @@ import { NotFoundError, PermissionError, ValidationError } from "../soap/errors"
  * are ignored (not form fields), as is client_group_id on dns_zone_update. The only API route
  * for DNS rows is `update_record_permissions` (remote.d/admin.inc.php), which needs the remote
  * user's "Record permission changes" function group. Mail domains go back through the plugin.
+ * Either way the admin's rows end up 1/1, as the API's own client_id 0 makes them (the UI's
+ * group 0 would leave the former client's user as the rows' owner user).
  */
 
 /** Record types with their own `dns_<type>_update` (capture 08_get_function_list). */
@@ -42,8 +46,8 @@ async function setOwner(c: Caller, table: string, idColumn: string, id: number, 
     } catch (e) {
         if (e instanceof PermissionError) {
             throw new PermissionError(
-                `Moving ${table} row ${id} to another owner needs the remote user's "Record permission changes" function group ` +
-                    "(System > Remote Users): the panel's API has no other way to give a row back to the admin.",
+                `Moving ${table} row ${id} to its new owner needs the remote user's "Record permission changes" function group ` +
+                    "(System > Remote Users): the panel's API has no other way to move it (a row goes back to the admin only this way).",
                 "update_record_permissions",
             );
         }
@@ -57,34 +61,33 @@ async function setOwner(c: Caller, table: string, idColumn: string, id: number, 
  * finishes the job, and on a zone that already has the owner it only reads (2 calls, plus one
  * cached owner lookup per client per session). Otherwise one call for the zone and one per
  * record that moves: `dns_zone_update` / `dns_<type>_update` with the client id (never with
- * update_serial: each would move the serial, and the zone file does not change), or
- * `update_record_permissions` for the admin. The serial does not move: nothing in the zone
- * file changes.
+ * update_serial: each would move the serial), or `update_record_permissions` for the admin and
+ * for a record no update function can move. The serial does not move: nothing in the zone
+ * file changes (the UI does not move it either).
  */
 export async function reownZone(c: Caller, zoneId: number, clientId: number): Promise<void> {
     const [zone, records, group] = await Promise.all([getDnsZone(c, zoneId), listZoneRecords(c, zoneId), groupIdOfClient(c, clientId)]);
     if (!zone) throw new NotFoundError(`DNS zone ${zoneId} no longer exists in the panel`, "dns_zone_get");
     const owned = (g: number) => (clientId === 0 ? isAdminGroup(g) : g === group);
     const stale = records.filter((r) => !owned(r.sys_groupid));
-    const parent = !owned(zone.sys_groupid);
 
     if (clientId === 0) {
-        if (parent) await setOwner(c, "dns_soa", "id", zoneId, ADMIN_USER, ADMIN_GROUP);
-        await Promise.all(stale.map((r) => setOwner(c, "dns_rr", "id", r.id, ADMIN_USER, ADMIN_GROUP)));
+        if (!owned(zone.sys_groupid)) await setOwner(c, "dns_soa", "id", zoneId, ADMIN_USER, ADMIN_GROUP);
+        await settleAll(stale.map((r) => setOwner(c, "dns_rr", "id", r.id, ADMIN_USER, ADMIN_GROUP)));
         return;
     }
-    if (parent) await c.call("dns_zone_update", clientId, zoneId, {});
-    // A type without its own update function: set the owner the client id would have set,
-    // which the zone now carries.
-    const odd = stale.filter((r) => !RR_UPDATE_TYPES.has(updateType(r)));
-    const userId = odd.length > 0 ? (await getDnsZone(c, zoneId))?.sys_userid : undefined;
-    await Promise.all(
-        stale.map((r) =>
-            RR_UPDATE_TYPES.has(updateType(r))
-                ? reownRecord(c, r, clientId)
-                : setOwner(c, "dns_rr", "id", r.id, userId ?? ADMIN_USER, group),
-        ),
-    );
+    if (!owned(zone.sys_groupid)) await c.call("dns_zone_update", clientId, zoneId, {});
+    // For a record the client id cannot move: the owner it would have given it, which the zone
+    // now carries. Read once, and only if such a record turns up.
+    let zoneUser: Promise<number> | undefined;
+    const userOfZone = () => (zoneUser ??= getDnsZone(c, zoneId).then((z) => z?.sys_userid ?? ADMIN_USER));
+    await settleAll(stale.map((r) => reownRecord(c, r, clientId, async () => setOwner(c, "dns_rr", "id", r.id, await userOfZone(), group))));
+}
+
+/** Like Promise.all, but returns (or throws the first error) only once every call has ended: none is left running behind the caller. */
+async function settleAll(work: Promise<unknown>[]): Promise<void> {
+    const failed = (await Promise.allSettled(work)).find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
 }
 
 /** Rows of the type-column bug (type '') were made by dns_a_add. */
@@ -94,15 +97,18 @@ function updateType(r: DnsRecordRow): string {
 
 /**
  * Empty params: the panel merges the stored row, re-validates it with the TYPE's own form
- * (dns_a_update on a TXT row faults ip_error_wrong) and re-owns it.
+ * (dns_a_update on a TXT row faults ip_error_wrong) and re-owns it. A type without an update
+ * function, or a stored row its own form now refuses, is moved by `setDirectly` instead.
  */
-async function reownRecord(c: Caller, r: DnsRecordRow, clientId: number): Promise<void> {
+async function reownRecord(c: Caller, r: DnsRecordRow, clientId: number, setDirectly: () => Promise<void>): Promise<void> {
+    if (!RR_UPDATE_TYPES.has(updateType(r))) return setDirectly();
     try {
         await c.call(`dns_${updateType(r)}_update`, clientId, r.id, {}, false);
     } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
         // Deleted while we worked: nothing left to move.
-        if (e instanceof ValidationError && !(await c.call("dns_a_get", r.id))) return;
-        throw e;
+        if (!(await c.call("dns_a_get", r.id))) return;
+        await setDirectly();
     }
 }
 
@@ -132,7 +138,7 @@ export async function reownMailDomain(c: Caller, domainId: number, clientId: num
         return;
     }
     const stale = (await listMailUsersOfDomain(c, domain.domain)).filter((m) => !owned(m.sys_groupid));
-    await Promise.all(
+    await settleAll(
         stale.map((m) =>
             clientId === 0
                 ? setOwner(c, "mail_user", "mailuser_id", m.mailuser_id, ADMIN_USER, ADMIN_GROUP)
