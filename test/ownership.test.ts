@@ -182,6 +182,14 @@ describe("moving a DNS zone to another owner moves its records too", () => {
         expect([...again.calls].sort()).toEqual(["dns_rr_get_all_by_zone", "dns_zone_get"]);
     });
 
+    it("a record type without an update function (DNSKEY) moves with the zone too", async () => {
+        const zone = await zoneOf(a, "dnssec.example.com.");
+        (p.emu.panel as any).insert("dns_rr", a, rrParams(zone, "dnssec.example.com.", "DNSKEY", "257 3 13 AwEAAc=="));
+        const { calls } = await countCalls(p, () => api.reownZone(p.raw, zone, b));
+        expect(records(zone).map(owner)).toEqual(Array(6).fill(ownerOf(b)));
+        expect(calls.filter((m) => m === "update_record_permissions")).toHaveLength(1);
+    });
+
     it("client → admin (clientId 0): every row back to 1/1 through update_record_permissions", async () => {
         const zone = await zoneOf(a, "back.example.com.");
         const { calls } = await countCalls(p, () => api.reownZone(p.raw, zone, 0));
