@@ -124,6 +124,24 @@ describe(`owner lookups on a panel with ${CLIENTS} clients`, () => {
         }
     });
 
+    it("with ISPCONFIG_DEBUG=wire, the lookup's answer (a whole client row) shows no password hash and no SSH private key", async () => {
+        const prev = process.env.ISPCONFIG_DEBUG;
+        process.env.ISPCONFIG_DEBUG = "wire";
+        const lines: string[] = [];
+        const orig = process.stderr.write.bind(process.stderr);
+        (process.stderr as any).write = (chunk: any) => (lines.push(String(chunk)), true);
+        try {
+            await fresh((s) => api.ownerOfGroup(s, clients[10] + 1));
+        } finally {
+            (process.stderr as any).write = orig;
+            if (prev === undefined) delete process.env.ISPCONFIG_DEBUG;
+            else process.env.ISPCONFIG_DEBUG = prev;
+        }
+        const log = lines.join("");
+        expect(log).toMatch(/client_get_by_groupid .*"id_rsa":"\*\*\*"/);
+        expect(log).not.toMatch(/PRIVATE KEY|\$6\$/);
+    });
+
     it("says 'no client' for a group nobody has, and remembers it", async () => {
         const from = p.emu.calls.length;
         await fresh(async (s) => {
