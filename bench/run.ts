@@ -5,6 +5,7 @@
  *
  *   npm run bench            (defaults: 20 ms latency, 1000 A records, 200 mixed resources)
  *   BENCH_LATENCY_MS=5 BENCH_RECORDS=200 npm run bench
+ *   BENCH_ONLY=owners npm run bench      (one scenario: owners, records or mixed; decode runs with all)
  *
  * Prints a table and writes bench/results.json. No assertions: numbers, not pass/fail.
  */
@@ -21,9 +22,12 @@ import { closeSharedSessions } from "../provider/soap/sharedSession";
 import { createSession } from "../provider/soap/session";
 import { decodeResponse } from "../provider/soap/decode";
 import { startEmulator, Emulator } from "../test/emulator";
+import * as api from "../provider/api";
 import { responseXml } from "../test/emulator/soapxml";
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 20);
+const ONLY = process.env.BENCH_ONLY;
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 2000);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1000);
 const PASSWORD = "ApiPass123!";
 
@@ -143,6 +147,70 @@ async function mixed(emu: Emulator) {
     return all().length;
 }
 
+/**
+ * Owner lookups before issue 11, kept here to measure against: confirm the hint and the admin
+ * with client_get_groupid, then list every client and ask each for its group, one at a time.
+ */
+async function ownerOfGroupBefore(c: api.Caller, sysGroupId: number, hint?: number): Promise<number | undefined> {
+    const groupOf = new Map<number, number>();
+    const groupIdOf = async (id: number) => {
+        if (!groupOf.has(id)) groupOf.set(id, api.num(await c.call("client_get_groupid", id)));
+        return groupOf.get(id)!;
+    };
+    const candidates: number[] = [];
+    if (hint !== undefined) candidates.push(hint);
+    if (hint !== 0) candidates.push(0);
+    for (const id of candidates) if ((await groupIdOf(id)) === sysGroupId) return id;
+    for (const row of api.asRowList(await c.call("client_get", -1), "client_get")) {
+        const id = api.num(row.client_id);
+        if (candidates.includes(id)) continue;
+        if ((await groupIdOf(id)) === sysGroupId) return id;
+    }
+    return undefined;
+}
+
+/**
+ * A refresh of one zone on a hoster's panel: the zone belongs to the last of CLIENTS clients,
+ * the stack's configured client is the admin (0). Each run in a fresh session (a new provider
+ * process: nothing cached).
+ */
+async function owners(emu: Emulator) {
+    const name = `${CLIENTS} clients: read zone of client N`;
+    const panel = emu.panel as any;
+    let last = 0;
+    for (let i = 0; i < CLIENTS; i++) last = Number(panel.fn_client_add(null, 0, { username: `bench${i}`, contact_name: `bench${i}`, password: "Cl1ent-Pass!2024" }));
+    const zoneId = Number(panel.fn_dns_zone_add(null, last, { server_id: 1, origin: "owners.example.com.", ns: "ns1.example.com.", mbox: "hostmaster.example.com.", refresh: 7200, retry: 540, expire: 604800, minimum: 3600, ttl: 3600, active: "Y" }));
+    const fresh = async (fn: (c: api.Caller) => Promise<unknown>) => {
+        const s = createSession({ endpoint: emu.url, username: "apiuser", password: PASSWORD });
+        await s.call("get_function_list"); // log in outside the measured part
+        try {
+            await measure(emu, name, fn === before ? "before (walk every client)" : "pulumi-ispconfig", "refresh", 1, () => fn(s));
+        } finally {
+            await s.close();
+        }
+    };
+    const check = (owner: unknown) => {
+        if (owner !== last) throw new Error(`owner lookup found ${owner}, expected ${last}`);
+    };
+    const before = async (c: api.Caller) => {
+        const zone = await api.getDnsZone(c, zoneId);
+        check(await ownerOfGroupBefore(c, zone!.sys_groupid, 0));
+    };
+    const after = async (c: api.Caller) => {
+        const zone = await api.getDnsZone(c, zoneId);
+        check(await api.ownerOfGroup(c, zone!.sys_groupid, 0));
+    };
+    await fresh(after);
+    await fresh(before);
+    // Through the provider itself, as `pulumi refresh` runs it: a new process's session, logged in.
+    await closeSharedSessions();
+    await runtime.context.caller().call("get_function_list");
+    await measure(emu, name, "pulumi-ispconfig (DnsZone.read)", "refresh", 1, async () => {
+        const r = await dnsZoneProvider.read!(String(zoneId), { clientId: 0 });
+        check(r.props?.clientId);
+    });
+}
+
 function decodeBench() {
     const row = (i: number) => ({ id: String(i), sys_userid: "1", sys_groupid: "1", sys_perm_user: "riud", sys_perm_group: "riud", sys_perm_other: "", server_id: "1", zone: "1", name: `host${i}`, type: "A", data: `10.0.${(i >> 8) & 255}.${i & 255}`, aux: "0", ttl: "3600", active: "Y", stamp: "2026-11-25 10:00:00", serial: "0" });
     const xml = responseXml("dns_rr_get_all_by_zone", Array.from({ length: 10_000 }, (_, i) => row(i + 1)));
@@ -165,19 +233,20 @@ function decodeBench() {
 async function main() {
     const emu = await startEmulator({ latencyMs: LATENCY });
     runtime.configureWith({ "ispconfig:endpoint": emu.url, "ispconfig:username": "apiuser", "ispconfig:password": PASSWORD });
-    await aRecords(emu);
-    await mixed(emu);
+    if (!ONLY || ONLY === "records") await aRecords(emu);
+    if (!ONLY || ONLY === "mixed") await mixed(emu);
+    if (!ONLY || ONLY === "owners") await owners(emu);
     await closeSharedSessions();
     await emu.close();
     const decode = decodeBench();
 
     const pad = (s: string | number, n: number) => String(s).padEnd(n);
     const lines = [`latency ${LATENCY} ms per call; provider concurrency cap 8 (default)`, ""];
-    lines.push(`${pad("scenario", 30)}${pad("client", 28)}${pad("phase", 9)}${pad("ops", 6)}${pad("wall ms", 9)}${pad("calls", 7)}${pad("calls/op", 9)}${pad("logins", 7)}speed-up`);
+    lines.push(`${pad("scenario", 38)}${pad("client", 33)}${pad("phase", 9)}${pad("ops", 6)}${pad("wall ms", 9)}${pad("calls", 7)}${pad("calls/op", 9)}${pad("logins", 7)}speed-up`);
     for (const p of phases) {
-        const base = phases.find((b) => b.scenario === p.scenario && b.phase === p.phase && b.client.startsWith("baseline"));
+        const base = phases.find((b) => b.scenario === p.scenario && b.phase === p.phase && /^(baseline|before)/.test(b.client));
         const ratio = base && p !== base ? `${(base.ms / p.ms).toFixed(1)}×` : "";
-        lines.push(`${pad(p.scenario, 30)}${pad(p.client, 28)}${pad(p.phase, 9)}${pad(p.ops, 6)}${pad(p.ms, 9)}${pad(p.calls, 7)}${pad(p.callsPerOp, 9)}${pad(p.logins, 7)}${ratio}`);
+        lines.push(`${pad(p.scenario, 38)}${pad(p.client, 33)}${pad(p.phase, 9)}${pad(p.ops, 6)}${pad(p.ms, 9)}${pad(p.calls, 7)}${pad(p.callsPerOp, 9)}${pad(p.logins, 7)}${ratio}`);
     }
     lines.push("", `decode dns_rr_get_all_by_zone, 10,000 records (${(decode.bytes / 1048576).toFixed(1)} MB): median ${decode.medianMs} ms, min ${decode.minMs} ms, heap +${decode.heapPeakMB} MB`);
     process.stdout.write(lines.join("\n") + "\n");

@@ -93,10 +93,11 @@ describe("DnsZone", () => {
         const u = await update(dnsZoneProvider, z.id, z, zoneArgs("client.example.com", { clientId, ttl: 7200 }));
         expect(Number(soa(z.id).sys_groupid)).toBe(gid);
         expect(u.outs.clientId).toBe(clientId);
-        // Back to the admin: the API cannot do it, and delete + create would destroy the zone's
-        // records, so the preview stops with the way out; nothing is replaced.
-        const next = await checked(dnsZoneProvider, zoneArgs("client.example.com", { clientId: 0 }), u.inputs);
-        await expect(dnsZoneProvider.diff!(z.id, u.outs, next)).rejects.toThrow(/cannot give a zone back to the admin.*set `clientId` to \d+ \(or leave it out\)/);
+        // Back to the admin: in place, the zone and its records together (as the UI does), never a replace.
+        const back = await update(dnsZoneProvider, z.id, u, zoneArgs("client.example.com", { clientId: 0, ttl: 7200 }));
+        expect(back.diff.replaces).toEqual([]);
+        expect(Number(soa(z.id).sys_groupid)).toBe(1);
+        expect(back.outs.clientId).toBe(0);
         // Left out, the owner is not managed: no change at all.
         const omitted = await checked(dnsZoneProvider, zoneArgs("client.example.com", { ttl: 7200 }), u.inputs);
         expect((await dnsZoneProvider.diff!(z.id, u.outs, omitted)).changes).toBe(false);

@@ -39,12 +39,13 @@ describe("MailDomain", () => {
         expect((await read(mailDomainProvider, d.id, u.outs)).outs).toMatchObject({ active: false, clientId, deleteMailboxes: true });
 
         // A rename is in place, as in the UI: the domain keeps its id, and a mailbox made in the
-        // panel moves with it (address, login, maildir), so its mail is not lost.
+        // panel moves with it (address, maildir; the login stays, as the UI leaves it), so its
+        // mail is not lost.
         await p.raw.call("mail_user_add", 0, { server_id: 1, email: "kept@mail.example.com", login: "kept@mail.example.com", password: PW, quota: 0, postfix: "y", maildir: "/var/vmail/mail.example.com/kept" });
         const renamed = await update(mailDomainProvider, d.id, { outs: u.outs, inputs: u.inputs }, { domain: "mail2.example.com", clientId, active: false, deleteMailboxes: true });
         expect(renamed.diff.replaces).toEqual([]);
         expect(domainRow(d.id).domain).toBe("mail2.example.com");
-        expect(p.emu.table("mail_user").find((r) => String(r.email).startsWith("kept@"))).toMatchObject({ email: "kept@mail2.example.com", login: "kept@mail2.example.com", maildir: "/var/vmail/mail2.example.com/kept" });
+        expect(p.emu.table("mail_user").find((r) => String(r.email).startsWith("kept@"))).toMatchObject({ email: "kept@mail2.example.com", login: "kept@mail.example.com", maildir: "/var/vmail/mail2.example.com/kept" });
         // Another server cannot be reached in place: a replace, the old domain deleted first.
         const next = await checked(mailDomainProvider, { domain: "mail2.example.com", serverId: 2 }, renamed.inputs);
         const diff = await mailDomainProvider.diff!(d.id, renamed.outs, next);

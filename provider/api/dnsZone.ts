@@ -97,11 +97,3 @@ export async function updateDnsZone(
 export async function deleteDnsZone(c: Caller, id: number): Promise<boolean> {
     return num(await c.call("dns_zone_delete", id)) > 0;
 }
-
-/**
- * Moves a zone to another client (> 0). Interim: the zone row only; the cascade to its records
- * (what the UI does) replaces this.
- */
-export async function reownZone(c: Caller, id: number, clientId: number): Promise<void> {
-    await updateDnsZone(c, id, {}, clientId);
-}

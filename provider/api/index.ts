@@ -14,3 +14,4 @@ export * from "./server";
 export * from "./client";
 export * from "./zoneRename";
 export * from "./mailDomainRename";
+export * from "./ownerCascade";

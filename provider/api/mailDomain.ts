@@ -50,15 +50,15 @@ export async function updateMailDomain(
     changes: Record<string, unknown>,
     clientId: number = KEEP_OWNER,
 ): Promise<number> {
-    if (!(await getMailDomain(c, id))) throw new NotFoundError(`mail domain ${id} no longer exists in the panel`, "mail_domain_update");
-    return num(await c.call("mail_domain_update", clientId, id, toDb(changes, MAIL_DOMAIN_COLUMNS)));
+    const current = await getMailDomain(c, id);
+    if (!current) throw new NotFoundError(`mail domain ${id} no longer exists in the panel`, "mail_domain_update");
+    // The panel's mail domain plugin compares the sent domain with the stored one: an update
+    // without `domain` renames every mailbox of the domain to `local@` (seen on a real 3.2
+    // panel). The stored name and server always go along unless they are being changed.
+    const params = { domain: current.domain, server_id: current.server_id, ...changes };
+    return num(await c.call("mail_domain_update", clientId, id, toDb(params, MAIL_DOMAIN_COLUMNS)));
 }
 
 export async function deleteMailDomain(c: Caller, id: number): Promise<boolean> {
     return num(await c.call("mail_domain_delete", id)) > 0;
-}
-
-/** Moves a mail domain to another client (> 0). Interim: the domain row only. */
-export async function reownMailDomain(c: Caller, id: number, clientId: number): Promise<void> {
-    await updateMailDomain(c, id, {}, clientId);
 }

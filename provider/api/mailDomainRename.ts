@@ -6,10 +6,11 @@ import { mailServerConfig, mailboxPath } from "./server";
 
 /*
  * Mail domain rename. The UI renames a mail domain in place and, in the same save, moves every
- * mailbox of the old name: address, login (when it was the address) and maildir, laid out by
- * the server's mail config (mail_domain_edit.php onAfterUpdate); the server job then moves the
- * maildir on disk. The API's mail_domain_update does none of that, so it is done here, after
- * the domain itself has its new name. Returns how many mailboxes moved.
+ * mailbox of the old name: address and maildir, laid out by the server's mail config (the
+ * login stays: the panel's mail server accepts the login or the address); the server job then
+ * moves the maildir on disk. On 3.2 `mail_domain_update` runs that same plugin
+ * (mail_mail_domain_plugin), so this finds nothing left; it moves what a panel whose API does
+ * not raise the event left behind. Returns how many mailboxes moved.
  */
 export async function renameMailDomainMailboxes(c: Caller, oldDomain: string, newDomain: string): Promise<number> {
     const from = oldDomain.toLowerCase();
@@ -22,9 +23,7 @@ export async function renameMailDomainMailboxes(c: Caller, oldDomain: string, ne
     for (const m of mailboxes) {
         const local = m.email.slice(0, m.email.lastIndexOf("@"));
         const email = `${local}@${to}`;
-        const changes: Record<string, unknown> = { email, maildir: mailboxPath(layout.maildirPath, to, local) };
-        if (m.login.toLowerCase() === m.email.toLowerCase()) changes.login = email;
-        await updateMailUser(c, m.mailuser_id, changes, KEEP_OWNER);
+        await updateMailUser(c, m.mailuser_id, { email, maildir: mailboxPath(layout.maildirPath, to, local) }, KEEP_OWNER);
     }
     return mailboxes.length;
 }

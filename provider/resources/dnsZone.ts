@@ -5,7 +5,7 @@ import { Declaration, adoptField, makeProvider, ops, resourceArgs, columns } fro
 import { addOrRecover } from "./recover";
 import { forgetZone } from "./zoneFacts";
 import { clientIdRule, domainName, bool, secondsRule, serverIdRule, soaMailboxRule, str } from "./validate";
-import { ownerField, refuseMoveToAdmin } from "./owner";
+import { ownerField } from "./owner";
 
 /** Inputs of a {@link DnsZone}. */
 export interface DnsZoneArgs {
@@ -33,7 +33,7 @@ export interface DnsZoneArgs {
     alsoNotify?: pulumi.Input<string>;
     /** DNS server (Server → Servers id). Default at create: `ispconfig:serverId` (1). Changing it replaces the zone (its records go with it). */
     serverId?: pulumi.Input<number>;
-    /** Owning client id; 0 = admin. Default at create: `ispconfig:clientId` (0); left out, the panel's owner is kept. A change to another client re-owns the zone and its records in place, as the panel's UI does. */
+    /** Owning client id; 0 = admin. Default at create: `ispconfig:clientId` (0); left out, the panel's owner is kept. A change re-owns the zone and its records in place, as the panel's UI does (back to the admin needs the remote user's "Record permission changes"). */
     clientId?: pulumi.Input<number>;
     /** Take over a zone with the same origin that already exists in the panel instead of failing (the import path; see README). Default false. */
     adopt?: pulumi.Input<boolean>;
@@ -100,7 +100,6 @@ const decl: Declaration<api.DnsZoneRow> = {
         adopt: adoptField,
     },
     computed: { serial: (r) => r.serial },
-    diffMore: (olds, news, changed) => refuseMoveToAdmin("DnsZone", "zone", olds, news, changed),
 
     get: (c, id) => api.getDnsZone(c, id),
 
@@ -134,15 +133,16 @@ const decl: Declaration<api.DnsZoneRow> = {
     async update(ctx, id, news, olds, changed) {
         const c = ctx.caller();
         forgetZone(c, id);
+        let clientId = olds.clientId;
+        if (changed.includes("clientId")) {
+            // Before the update (which keeps the owner): the zone and its records move together.
+            await api.reownZone(c, id, news.clientId);
+            clientId = news.clientId;
+        }
         const serial = await api.updateDnsZone(c, id, columns(decl, news));
         // The UI renames a zone in place; records stored under the old absolute name (`@` is
         // stored as the origin) would fall out of the zone, so they follow it.
         if (changed.includes("origin")) await api.renameZoneRecords(c, id, olds.origin, news.origin);
-        let clientId = olds.clientId;
-        if (changed.includes("clientId")) {
-            await api.reownZone(c, id, news.clientId);
-            clientId = news.clientId;
-        }
         return { outs: { serial, clientId } };
     },
 
@@ -174,17 +174,11 @@ async function mustGet(c: api.Caller, id: number): Promise<api.DnsZoneRow> {
     return row;
 }
 
-/** Adopt with a declared owner: move the zone (and its records) to it when it differs. */
+/** Adopt with a declared owner: move the zone and its records to it when it differs, as the UI does. */
 async function moveOwner(c: api.Caller, id: number, sysGroupId: number, clientId: number | undefined): Promise<void> {
     if (clientId === undefined) return;
-    const owner = await api.ownerOfGroup(c, sysGroupId, clientId);
-    if (owner === clientId) return;
-    if (clientId === 0) {
-        throw new ISPConfigError(
-            `DNS zone ${id} belongs to client ${owner}; the panel's API cannot give a zone back to the admin. ` +
-                `Leave \`clientId\` out (or set it to ${owner}) to adopt it with its owner, or move it in the panel's UI first.`,
-        );
-    }
+    if ((await api.ownerOfGroup(c, sysGroupId, clientId)) === clientId) return;
+    forgetZone(c, id);
     await api.reownZone(c, id, clientId);
 }
 

@@ -2,18 +2,18 @@ import * as pulumi from "@pulumi/pulumi";
 import * as api from "../api";
 import { ISPConfigError } from "../soap/errors";
 import { Declaration, adoptField, columns, makeProvider, ops, resourceArgs } from "./kit";
-import { ownerField, refuseMoveToAdmin } from "./owner";
+import { ownerField } from "./owner";
 import { addOrRecover, isUniquenessFault } from "./recover";
 import { forgetMailDomain } from "./mailDomainFacts";
 import { bool, clientIdRule, domainName, serverIdRule } from "./validate";
 
 /** Inputs of a {@link MailDomain} (Email → Domain in the panel). */
 export interface MailDomainArgs {
-    /** The mail domain, e.g. `example.com` (lower-cased; punycode for IDNs). A change renames the domain in place and moves its mailboxes (address, login, maildir) with it, as the panel's UI does. */
+    /** The mail domain, e.g. `example.com` (lower-cased; punycode for IDNs). A change renames the domain in place and moves its mailboxes (address, maildir) with it, as the panel's UI does. */
     domain: pulumi.Input<string>;
     /** Mail server (Server → Servers id). Default at create: `ispconfig:serverId` (1). Changing it replaces the domain. */
     serverId?: pulumi.Input<number>;
-    /** Owning client id; 0 = admin. Default at create: `ispconfig:clientId` (0); left out, the panel's owner is kept. A change to another client re-owns the domain and its mailboxes in place, as the panel's UI does. */
+    /** Owning client id; 0 = admin. Default at create: `ispconfig:clientId` (0); left out, the panel's owner is kept. A change re-owns the domain and its mailboxes in place, as the panel's UI does (the admin, 0, included). */
     clientId?: pulumi.Input<number>;
     /** Whether mail for the domain is accepted. Default true. */
     active?: pulumi.Input<boolean>;
@@ -54,7 +54,6 @@ const decl: Declaration<api.MailDomainRow> = {
         deleteMailboxes: { rule: bool(), default: false, inputOnly: true },
         adopt: adoptField,
     },
-    diffMore: (olds, news, changed) => refuseMoveToAdmin("MailDomain", "mail domain", olds, news, changed),
 
     get: (c, id) => api.getMailDomain(c, id),
 
@@ -80,10 +79,7 @@ const decl: Declaration<api.MailDomainRow> = {
             await api.updateMailDomain(c, existing.domain_id, columns(decl, declared));
             if (declared.clientId !== undefined) {
                 const owner = (await api.ownerOfGroup(c, existing.sys_groupid, declared.clientId)) ?? -1;
-                if (owner !== declared.clientId) {
-                    refuseMoveToAdmin("MailDomain", "mail domain", { clientId: owner }, declared, ["clientId"]);
-                    await api.reownMailDomain(c, existing.domain_id, declared.clientId);
-                }
+                if (owner !== declared.clientId) await api.reownMailDomain(c, existing.domain_id, declared.clientId);
             }
             const row = await api.getMailDomain(c, existing.domain_id);
             if (!row) throw new ISPConfigError(`mail domain ${inputs.domain} vanished while it was being adopted`);
@@ -97,16 +93,18 @@ const decl: Declaration<api.MailDomainRow> = {
         const c = ctx.caller();
         forgetMailDomain(c, olds.domain);
         forgetMailDomain(c, news.domain ?? olds.domain);
-        const cols = columns(decl, news);
-        if (changed.some((k) => decl.fields[k].column)) await api.updateMailDomain(c, id, cols);
-        // The UI renames a domain in place and moves its mailboxes with it (mail_domain_edit.php):
-        // the mail stays, where delete + create would lose it.
-        if (changed.includes("domain")) await api.renameMailDomainMailboxes(c, olds.domain, news.domain);
         let clientId = olds.clientId;
         if (changed.includes("clientId")) {
+            // Before the rename: the panel's own cascade moves the domain's mailboxes, forwards and
+            // aliases with it (it looks them up by the stored name).
             await api.reownMailDomain(c, id, news.clientId);
             clientId = news.clientId;
         }
+        if (changed.some((k) => decl.fields[k].column)) await api.updateMailDomain(c, id, columns(decl, news));
+        // The UI renames a domain in place and moves its mailboxes with it (mail_domain_edit.php):
+        // the mail stays, where delete + create would lose it. The panel's mail domain plugin does
+        // it on the update above; what it left at the old name (an older panel) is moved here.
+        if (changed.includes("domain")) await api.renameMailDomainMailboxes(c, olds.domain, news.domain);
         return { outs: { clientId } };
     },
 

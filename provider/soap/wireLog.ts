@@ -10,8 +10,8 @@ import { SoapValue } from "./value";
  * So a mailbox password this layer never heard of cannot leak either.
  */
 
-/** Field names whose values are secrets, in the panel's tables. */
-const SECRET_FIELD = /pass|secret|ssl_key|private|token|dkim_private/i;
+/** Field names whose values are secrets, in the panel's tables (`id_rsa`: a client's SSH private key, in every client row). */
+const SECRET_FIELD = /pass|secret|ssl_key|private|token|dkim_private|id_rsa/i;
 /** One call's line is cut here: a 10,000-record zone must not flood the log. */
 const MAX_LINE = 4000;
 

@@ -39,7 +39,11 @@ const TABLE_ID: Record<string, string> = {
 };
 
 /** Permission names checkPerm() looks up (fact sheet §4), where not the method's own name. */
-const PERMISSION: Record<string, string> = { dns_rr_get_all_by_zone: "dns_zone_get" };
+const PERMISSION: Record<string, string> = {
+    dns_rr_get_all_by_zone: "dns_zone_get",
+    client_get_by_groupid: "client_get_id",
+    update_record_permissions: "admin_record_permissions",
+};
 
 /** [PHP class, required args incl. session, max args] — for PHP's ArgumentCountError text. */
 const SIGNATURES: Record<string, [string, number, number]> = {
@@ -51,6 +55,8 @@ const SIGNATURES: Record<string, [string, number, number]> = {
     client_get: ["remoting_client", 2, 2],
     client_get_id: ["remoting_client", 2, 2],
     client_get_groupid: ["remoting_client", 2, 2],
+    client_get_by_groupid: ["remoting_client", 2, 2],
+    update_record_permissions: ["remoting_admin", 5, 5],
     client_add: ["remoting_client", 3, 3],
     sites_web_domain_get: ["remoting_sites", 2, 2],
     sites_web_domain_add: ["remoting_sites", 3, 4],
@@ -624,7 +630,10 @@ export class Panel {
         if (!row) this.validationFault(this.mailDomainErrors({}, false));
         const keys = this.mailDomainErrors(p, true);
         if (keys.length) this.validationFault(keys);
-        return this.merge("mail_domain", row!, clientId, p);
+        const old = { ...row! };
+        const n = this.merge("mail_domain", row!, clientId, p);
+        this.mailDomainPlugin(old, row!, p);
+        return n;
     }
 
     fn_mail_domain_delete(_sid: Val, id: Val): Val {
@@ -688,4 +697,108 @@ export class Panel {
     fn_mail_user_delete(_sid: Val, id: Val): Val {
         return this.remove("mail_user", id);
     }
+
+    // ---- owner changes (test/ownership.test.ts) -------------------------------------------
+
+    /** sys_user of a group (`SELECT userid FROM sys_user WHERE default_group = ?`). */
+    private userOfGroup(groupId: number): number | undefined {
+        if (groupId === 1) return 1;
+        const c = this.tables.client.find((x) => Number(x.__groupid) === groupId);
+        return c ? Number(c.__userid) : undefined;
+    }
+
+    /**
+     * `client_get_by_groupid`: the sys_group's client_id, then client_get of it. The admin's
+     * group 1 has client_id 0, so client_get(0) faults invalid_id; no group (0 included) faults
+     * no_group_found (both seen on a real 3.2 panel).
+     */
+    fn_client_get_by_groupid(sid: Val, groupId: Val): Val {
+        const g = Math.trunc(Number(groupId)) || 0;
+        if (g === 1) {
+            this.session(sid, "client_get");
+            throw new Fault("invalid_id", "The ID has to be > 0 or -1.");
+        }
+        const c = this.tables.client.find((x) => Number(x.__groupid) === g);
+        if (!c) throw new Fault("no_group_found", "There is no client for this group ID.");
+        this.session(sid, "client_get"); // the handler calls client_get, which checks its own permission
+        return this.fn_client_get(sid, Number(c.client_id));
+    }
+
+    /** `remote.d/admin.inc.php`: sets sys_* columns of any row; unknown user or group (0 too) is a fault, a missing row is not. */
+    fn_update_record_permissions(_sid: Val, table: Val, indexField: Val, indexValue: Val, permissions: Val): Val {
+        const perms = (permissions ?? {}) as Row;
+        const out: Row = {};
+        for (const [k, v] of Object.entries(perms)) {
+            if (k === "sys_userid") {
+                const u = Math.trunc(Number(v)) || 0;
+                if (!(u === 1 || this.tables.client.some((c) => Number(c.__userid) === u))) throw new Fault("invalid parameters", `${str(v)} is no valid sys_userid.`);
+                out[k] = u;
+            } else if (k === "sys_groupid") {
+                const g = Math.trunc(Number(v)) || 0;
+                if (!(g === 1 || this.tables.client.some((c) => Number(c.__groupid) === g))) throw new Fault("invalid parameters", `${str(v)} is no valid sys_groupid.`);
+                out[k] = g;
+            } else if (k === "sys_perm_user" || k === "sys_perm_group") {
+                out[k] = ["r", "i", "u", "d"].filter((x) => str(v).toLowerCase().includes(x)).join("");
+            } else {
+                throw new Fault("invalid parameters", "Only sys_userid, sys_groupid, sys_perm_user and sys_perm_group parameters can be changed with this function.");
+            }
+        }
+        const row = this.tables[str(table)]?.find((r) => str(r[str(indexField)]) === str(indexValue));
+        if (row) Object.assign(row, out);
+        return true;
+    }
+
+    /**
+     * `dns_<type>_update` for the other record types (the A one is above): same merge and
+     * re-owning. The real panel also re-validates the merged row with the type's own form,
+     * which this does not.
+     */
+    private rrUpdate(clientId: Val, id: Val, params: Val, updateSerial?: Val): Val {
+        const row = this.find("dns_rr", id);
+        if (!row) this.validationFault(["data_error_empty<br />"]);
+        const n = this.merge("dns_rr", row!, clientId, this.rrValues((params ?? {}) as Row, false));
+        if (updateSerial === true) this.increaseSerial(clientId, row!.zone);
+        return n;
+    }
+
+    /**
+     * `mail_mail_domain_plugin` on `mail:mail_domain:on_after_update`, which mail_domain_update
+     * raises with the params as sent. `client_group_id` moves the domain to that group (and the
+     * group's user, else the admin); a changed domain or group then moves every mailbox whose
+     * address ends in @<old domain> to it, rewriting email and maildir from the params' `domain`:
+     * an update that leaves `domain` out renames them to `local@` (as the real panel does).
+     */
+    private mailDomainPlugin(old: Row, row: Row, p: Row): void {
+        const domain = str(p.domain);
+        const hasGroup = "client_group_id" in p;
+        const group = Math.trunc(Number(p.client_group_id)) || 0;
+        if (hasGroup) {
+            row.sys_groupid = group;
+            row.sys_userid = this.userOfGroup(group) ?? 1;
+            row.sys_perm_group = "ru";
+        }
+        if (!str(old.domain) || (str(old.domain) === domain && !(hasGroup && Number(old.sys_groupid) !== group))) return;
+        const g = hasGroup ? group : Number(old.sys_groupid);
+        const u = this.userOfGroup(g) ?? 1;
+        const serverId = "server_id" in p ? Number(p.server_id) : undefined;
+        const maildirPath = serverId === 1 ? str(SERVER_CONFIG.mail.maildir_path) : "";
+        for (const m of this.tables.mail_user) {
+            if (!str(m.email).toLowerCase().endsWith(`@${str(old.domain).toLowerCase()}`)) continue;
+            const local = str(m.email).split("@")[0];
+            m.maildir = maildirPath.replace("[domain]", domain).replace("[localpart]", local);
+            m.email = `${local}@${domain}`;
+            m.sys_userid = u;
+            m.sys_groupid = g;
+        }
+    }
+}
+
+// The other record types' update functions, as the panel has them (remote.d/dns.inc.php).
+for (const t of RR_TYPES) {
+    if (t === "A") continue;
+    const method = `dns_${t.toLowerCase()}_update`;
+    SIGNATURES[method] = ["remoting_dns", 4, 5];
+    (Panel.prototype as any)[`fn_${method}`] = function (this: any, _sid: Val, clientId: Val, id: Val, params: Val, updateSerial?: Val) {
+        return this.rrUpdate(clientId, id, params, updateSerial);
+    };
 }
