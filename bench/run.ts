@@ -13,11 +13,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import * as runtime from "../provider/runtime";
-import { dnsZoneProvider } from "../provider/resources/dnsZone";
-import { aRecordProvider } from "../provider/resources/aRecord";
-import { webDomainProvider } from "../provider/resources/webDomain";
-import { mailDomainProvider } from "../provider/resources/mailDomain";
-import { mailboxProvider } from "../provider/resources/mailbox";
+import { dnsZone } from "../provider/resources/dnsZone";
+import { aRecord } from "../provider/resources/aRecord";
+import { webDomain } from "../provider/resources/webDomain";
+import { mailDomain } from "../provider/resources/mailDomain";
+import { mailbox } from "../provider/resources/mailbox";
 import { closeSharedSessions } from "../provider/soap/sharedSession";
 import { createSession } from "../provider/soap/session";
 import { decodeResponse } from "../provider/soap/decode";
@@ -97,9 +97,9 @@ async function baselineCall(url: string, method: string, ...args: any[]) {
 
 async function aRecords(emu: Emulator) {
     const name = `${RECORDS} A records`;
-    const zone = { provider: dnsZoneProvider, args: { origin: "bench.example.com", ns: "ns1.example.com", mbox: "hostmaster@example.com" } } as Res;
+    const zone = { provider: dnsZone.provider, args: { origin: "bench.example.com", ns: "ns1.example.com", mbox: "hostmaster@example.com" } } as Res;
     await createAll([zone]);
-    const recs: Res[] = Array.from({ length: RECORDS }, (_, i) => ({ provider: aRecordProvider, args: { zoneId: zone.id, name: `host${i}`, address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` } }));
+    const recs: Res[] = Array.from({ length: RECORDS }, (_, i) => ({ provider: aRecord.provider, args: { zoneId: zone.id, name: `host${i}`, address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` } }));
     await measure(emu, name, "pulumi-ispconfig", "create", RECORDS, () => createAll(recs));
     await measure(emu, name, "pulumi-ispconfig", "refresh", RECORDS, () => readAll(recs));
     await measure(emu, name, "pulumi-ispconfig", "update", RECORDS, () => updateAll(recs, () => ({ ttl: 600 })));
@@ -125,21 +125,21 @@ async function aRecords(emu: Emulator) {
 
 async function mixed(emu: Emulator) {
     const name = "mixed program, 200 resources";
-    const zones: Res[] = Array.from({ length: 10 }, (_, i) => ({ provider: dnsZoneProvider, args: { origin: `mix${i}.example.com`, ns: "ns1.example.com", mbox: "hostmaster@example.com" } }));
-    const mailDomains: Res[] = Array.from({ length: 20 }, (_, i) => ({ provider: mailDomainProvider, args: { domain: `mix${i}.example.org` } }));
-    const sites: Res[] = Array.from({ length: 20 }, (_, i) => ({ provider: webDomainProvider, args: { domain: `mix${i}.example.net` } }));
+    const zones: Res[] = Array.from({ length: 10 }, (_, i) => ({ provider: dnsZone.provider, args: { origin: `mix${i}.example.com`, ns: "ns1.example.com", mbox: "hostmaster@example.com" } }));
+    const mailDomains: Res[] = Array.from({ length: 20 }, (_, i) => ({ provider: mailDomain.provider, args: { domain: `mix${i}.example.org` } }));
+    const sites: Res[] = Array.from({ length: 20 }, (_, i) => ({ provider: webDomain.provider, args: { domain: `mix${i}.example.net` } }));
     const first = [...zones, ...mailDomains, ...sites];
     let records: Res[] = [];
     let boxes: Res[] = [];
     const all = () => [...first, ...records, ...boxes];
     await measure(emu, name, "pulumi-ispconfig", "create", 200, async () => {
         await createAll(first);
-        records = zones.flatMap((z, zi) => Array.from({ length: 10 }, (_, i) => ({ provider: aRecordProvider, args: { zoneId: z.id, name: `h${i}`, address: `10.0.${zi}.${i}` } })));
-        boxes = mailDomains.flatMap((d, di) => [0, 1, 2, 3, 4].slice(0, di < 10 ? 3 : 2).map((i) => ({ provider: mailboxProvider, args: { email: `u${i}@mix${di}.example.org`, password: "Corr3ct-Horse!", quota: 100 } })));
+        records = zones.flatMap((z, zi) => Array.from({ length: 10 }, (_, i) => ({ provider: aRecord.provider, args: { zoneId: z.id, name: `h${i}`, address: `10.0.${zi}.${i}` } })));
+        boxes = mailDomains.flatMap((d, di) => [0, 1, 2, 3, 4].slice(0, di < 10 ? 3 : 2).map((i) => ({ provider: mailbox.provider, args: { email: `u${i}@mix${di}.example.org`, password: "Corr3ct-Horse!", quota: 100 } })));
         await createAll([...records, ...boxes]);
     });
     await measure(emu, name, "pulumi-ispconfig", "refresh", all().length, () => readAll(all()));
-    await measure(emu, name, "pulumi-ispconfig", "update", all().length, () => updateAll(all(), (r) => (r.provider === mailboxProvider ? { quota: 200 } : r.provider === webDomainProvider ? { hdQuota: 1000 } : r.provider === mailDomainProvider ? { active: false } : { ttl: 600 })));
+    await measure(emu, name, "pulumi-ispconfig", "update", all().length, () => updateAll(all(), (r) => (r.provider === mailbox.provider ? { quota: 200 } : r.provider === webDomain.provider ? { hdQuota: 1000 } : r.provider === mailDomain.provider ? { active: false } : { ttl: 600 })));
     await measure(emu, name, "pulumi-ispconfig", "destroy", all().length, async () => {
         await deleteAll([...records, ...boxes]);
         await deleteAll(first);
@@ -206,7 +206,7 @@ async function owners(emu: Emulator) {
     await closeSharedSessions();
     await runtime.context.caller().call("get_function_list");
     await measure(emu, name, "pulumi-ispconfig (DnsZone.read)", "refresh", 1, async () => {
-        const r = await dnsZoneProvider.read!(String(zoneId), { clientId: 0 });
+        const r = await dnsZone.provider.read!(String(zoneId), { clientId: 0 });
         check(r.props?.clientId);
     });
 }

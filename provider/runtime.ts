@@ -5,11 +5,11 @@ import { getSharedSession } from "./soap/sharedSession";
 import { redactSecrets } from "./soap/redact";
 import { OpsContext, ResourceOps } from "./resources/ops";
 import type { ResourceKind } from "./resources/providerShim";
-import { dnsZoneOps } from "./resources/dnsZone";
-import { aRecordOps } from "./resources/aRecord";
-import { webDomainOps } from "./resources/webDomain";
-import { mailDomainOps } from "./resources/mailDomain";
-import { mailboxOps } from "./resources/mailbox";
+import { dnsZone } from "./resources/dnsZone";
+import { aRecord } from "./resources/aRecord";
+import { webDomain } from "./resources/webDomain";
+import { mailDomain } from "./resources/mailDomain";
+import { mailbox } from "./resources/mailbox";
 
 /*
  * The provider runtime: what the serialized provider objects load inside the engine's plugin
@@ -18,11 +18,11 @@ import { mailboxOps } from "./resources/mailbox";
  */
 
 const OPS: Record<ResourceKind, ResourceOps> = {
-    dnsZone: dnsZoneOps,
-    aRecord: aRecordOps,
-    webDomain: webDomainOps,
-    mailDomain: mailDomainOps,
-    mailbox: mailboxOps,
+    dnsZone: dnsZone.ops,
+    aRecord: aRecord.ops,
+    webDomain: webDomain.ops,
+    mailDomain: mailDomain.ops,
+    mailbox: mailbox.ops,
 };
 
 let configGet: (key: string) => string | undefined = () => undefined;

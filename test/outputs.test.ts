@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import { DnsZone, dnsZoneDeclaration } from "../provider/resources/dnsZone";
-import { ARecord, aRecordDeclaration } from "../provider/resources/aRecord";
-import { WebDomain, webDomainDeclaration } from "../provider/resources/webDomain";
-import { MailDomain, mailDomainDeclaration } from "../provider/resources/mailDomain";
-import { Mailbox, mailboxDeclaration } from "../provider/resources/mailbox";
+import { DnsZone, dnsZone } from "../provider/resources/dnsZone";
+import { ARecord, aRecord } from "../provider/resources/aRecord";
+import { WebDomain, webDomain } from "../provider/resources/webDomain";
+import { MailDomain, mailDomain } from "../provider/resources/mailDomain";
+import { Mailbox, mailbox } from "../provider/resources/mailbox";
 
 /*
  * Pulumi only makes output properties for the keys handed to the constructor: an optional
@@ -14,7 +14,7 @@ import { Mailbox, mailboxDeclaration } from "../provider/resources/mailbox";
 // The engine answers with every output the provider computed: here, each output name with a
 // value naming it.
 const everyOutput = Object.fromEntries(
-    [dnsZoneDeclaration, aRecordDeclaration, webDomainDeclaration, mailDomainDeclaration, mailboxDeclaration]
+    [dnsZone.declaration, aRecord.declaration, webDomain.declaration, mailDomain.declaration, mailbox.declaration]
         .flatMap((d) => outputNames(d))
         .map((k) => [k, `engine:${k}`]),
 );
@@ -36,11 +36,11 @@ function outputNames(decl: { idOutput: string; fields: object; computed?: object
 
 describe("declared outputs exist at run time", () => {
     const cases = [
-        ["zone", dnsZoneDeclaration, () => new DnsZone("zone", { origin: "example.com", ns: "ns1.example.com", mbox: "h@example.com" })],
-        ["www", aRecordDeclaration, () => new ARecord("www", { zoneId: 1, name: "www", address: "192.0.2.1" })],
-        ["site", webDomainDeclaration, () => new WebDomain("site", { domain: "example.com" })],
-        ["mail", mailDomainDeclaration, () => new MailDomain("mail", { domain: "example.com" })],
-        ["box", mailboxDeclaration, () => new Mailbox("box", { email: "a@example.com", password: "S3cure-Passw0rd!" })],
+        ["zone", dnsZone.declaration, () => new DnsZone("zone", { origin: "example.com", ns: "ns1.example.com", mbox: "h@example.com" })],
+        ["www", aRecord.declaration, () => new ARecord("www", { zoneId: 1, name: "www", address: "192.0.2.1" })],
+        ["site", webDomain.declaration, () => new WebDomain("site", { domain: "example.com" })],
+        ["mail", mailDomain.declaration, () => new MailDomain("mail", { domain: "example.com" })],
+        ["box", mailbox.declaration, () => new Mailbox("box", { email: "a@example.com", password: "S3cure-Passw0rd!" })],
     ] as const;
     for (const [name, decl, make] of cases) {
         it(`${decl.type}: every output is an Output though only the required inputs are given`, async () => {

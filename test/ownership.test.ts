@@ -6,7 +6,7 @@
  *   OWNERSHIP_LIVE_ENDPOINT=http://127.0.0.1:8090/remote/index.php npx vitest run test/ownership.test.ts
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dnsZoneProvider } from "../provider/resources/dnsZone";
+import { dnsZone } from "../provider/resources/dnsZone";
 import * as api from "../provider/api";
 import { createSession, Session } from "../provider/soap/session";
 import { PermissionError } from "../provider/soap/errors";
@@ -63,7 +63,7 @@ describe(`owner lookups on a panel with ${CLIENTS} clients`, () => {
         const zoneId = Number(await p.raw.call("dns_zone_add", last, zoneParams("last-client.example.com.")));
         const from = p.emu.calls.length;
         // The configured client (0) is not the owner: the old code walked all 2,000 clients here.
-        const r = await read(dnsZoneProvider, String(zoneId), { clientId: 0 });
+        const r = await read(dnsZone.provider, String(zoneId), { clientId: 0 });
         expect(r.outs.clientId).toBe(last);
         expect(lookups(from).length).toBeLessThanOrEqual(1);
     });

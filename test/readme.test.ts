@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Declaration } from "../provider/resources/kit";
-import { dnsZoneDeclaration } from "../provider/resources/dnsZone";
-import { aRecordDeclaration } from "../provider/resources/aRecord";
-import { webDomainDeclaration } from "../provider/resources/webDomain";
-import { mailDomainDeclaration } from "../provider/resources/mailDomain";
-import { mailboxDeclaration } from "../provider/resources/mailbox";
+import { dnsZone } from "../provider/resources/dnsZone";
+import { aRecord } from "../provider/resources/aRecord";
+import { webDomain } from "../provider/resources/webDomain";
+import { mailDomain } from "../provider/resources/mailDomain";
+import { mailbox } from "../provider/resources/mailbox";
 
 /*
  * The README's per-resource tables are what a reviewer reads to know what a preview puts at
@@ -38,7 +38,7 @@ function expectedDefault(decl: Declaration, k: string): string {
 }
 
 describe("README resource tables match the declarations", () => {
-    for (const decl of [dnsZoneDeclaration, aRecordDeclaration, webDomainDeclaration, mailDomainDeclaration, mailboxDeclaration] as Declaration[]) {
+    for (const decl of [dnsZone.declaration, aRecord.declaration, webDomain.declaration, mailDomain.declaration, mailbox.declaration] as Declaration[]) {
         it(decl.type, () => {
             const rows = table(decl.type);
             const inputs = Object.keys(decl.fields).filter((k) => !(decl.fixed && k in decl.fixed));

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { dnsZoneProvider } from "../provider/resources/dnsZone";
-import { aRecordProvider } from "../provider/resources/aRecord";
-import { webDomainProvider } from "../provider/resources/webDomain";
-import { mailDomainProvider } from "../provider/resources/mailDomain";
-import { mailboxProvider } from "../provider/resources/mailbox";
+import { dnsZone } from "../provider/resources/dnsZone";
+import { aRecord } from "../provider/resources/aRecord";
+import { webDomain } from "../provider/resources/webDomain";
+import { mailDomain } from "../provider/resources/mailDomain";
+import { mailbox } from "../provider/resources/mailbox";
 import { UNKNOWN } from "../provider/resources/unknown";
 import { Panel, startPanel } from "./helpers/panel";
 
@@ -21,7 +21,7 @@ const mdom = { domain: "example.com" };
 const box = { email: "alice@example.com", password: "Corr3ct-Horse!" };
 
 const CASES: Record<string, [dynamic.ResourceProvider, Case[]]> = {
-    DnsZone: [dnsZoneProvider, [
+    DnsZone: [dnsZone.provider, [
         ["missing origin", "origin", { ns: zone.ns, mbox: zone.mbox }],
         ["empty origin", "origin", { ...zone, origin: "" }],
         ["single label", "origin", { ...zone, origin: "localhost" }],
@@ -44,7 +44,7 @@ const CASES: Record<string, [dynamic.ResourceProvider, Case[]]> = {
         ["negative client", "clientId", { ...zone, clientId: -1 }],
         ["server 0", "serverId", { ...zone, serverId: 0 }],
     ]],
-    ARecord: [aRecordProvider, [
+    ARecord: [aRecord.provider, [
         ["missing zone", "zoneId", { name: "www", address: "192.0.2.1" }],
         ["zone 0", "zoneId", { ...rec, zoneId: 0 }],
         ["zone not numeric", "zoneId", { ...rec, zoneId: "abc" }],
@@ -63,7 +63,7 @@ const CASES: Record<string, [dynamic.ResourceProvider, Case[]]> = {
         ["ttl string", "ttl", { ...rec, ttl: "1h" }],
         ["active number", "active", { ...rec, active: 1 }],
     ]],
-    WebDomain: [webDomainProvider, [
+    WebDomain: [webDomain.provider, [
         ["missing domain", "domain", {}],
         ["empty domain", "domain", { domain: "" }],
         ["domain with space", "domain", { domain: "my site.com" }],
@@ -83,7 +83,7 @@ const CASES: Record<string, [dynamic.ResourceProvider, Case[]]> = {
         ["log retention 0", "logRetention", { ...web, logRetention: 0 }],
         ["bad stats", "statsType", { ...web, statsType: "google" }],
     ]],
-    MailDomain: [mailDomainProvider, [
+    MailDomain: [mailDomain.provider, [
         ["missing domain", "domain", {}],
         ["empty", "domain", { domain: "" }],
         ["only dot", "domain", { domain: "." }],
@@ -101,7 +101,7 @@ const CASES: Record<string, [dynamic.ResourceProvider, Case[]]> = {
         ["deleteMailboxes string", "deleteMailboxes", { ...mdom, deleteMailboxes: "no" }],
         ["domain not a string", "domain", { domain: 42 }],
     ]],
-    Mailbox: [mailboxProvider, [
+    Mailbox: [mailbox.provider, [
         ["missing email", "email", { password: box.password }],
         ["no at", "email", { ...box, email: "alice.example.com" }],
         ["empty local part", "email", { ...box, email: "@example.com" }],
@@ -162,17 +162,17 @@ describe.each(Object.entries(CASES))("%s check", (_kind, [provider, cases]) => {
 
 describe("check", () => {
     it("normalises: lower case, trailing dots; an undeclared input stays undeclared (its default applies at create only)", async () => {
-        const r = await dnsZoneProvider.check!({}, { origin: "Example.COM", ns: "NS1.example.com.", mbox: "Hostmaster@Example.com" });
+        const r = await dnsZone.provider.check!({}, { origin: "Example.COM", ns: "NS1.example.com.", mbox: "Hostmaster@Example.com" });
         expect(r.inputs).toEqual({ origin: "example.com.", ns: "ns1.example.com.", mbox: "hostmaster.example.com." });
-        const m = await mailboxProvider.check!({}, { email: "Alice@Example.COM", password: box.password, quota: 10 });
+        const m = await mailbox.provider.check!({}, { email: "Alice@Example.COM", password: box.password, quota: 10 });
         expect(m.inputs).toEqual({ email: "alice@example.com", password: box.password, quota: 10 });
     });
 
     it("lets values unknown during preview through, without calling the panel", async () => {
         const before = p.emu.calls.length;
-        const r = await aRecordProvider.check!({}, { zoneId: UNKNOWN, name: "www", address: UNKNOWN });
+        const r = await aRecord.provider.check!({}, { zoneId: UNKNOWN, name: "www", address: UNKNOWN });
         expect(r.failures ?? []).toEqual([]);
-        const d = await aRecordProvider.diff!("5", { zoneId: 7, name: "www", address: "192.0.2.1", ttl: 3600, active: true, type: "A" }, r.inputs);
+        const d = await aRecord.provider.diff!("5", { zoneId: 7, name: "www", address: "192.0.2.1", ttl: 3600, active: true, type: "A" }, r.inputs);
         expect(d.changes).toBe(true);
         expect(p.emu.calls.length).toBe(before);
     });

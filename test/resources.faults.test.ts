@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dnsZoneProvider } from "../provider/resources/dnsZone";
-import { aRecordProvider } from "../provider/resources/aRecord";
-import { webDomainProvider } from "../provider/resources/webDomain";
-import { mailDomainProvider } from "../provider/resources/mailDomain";
-import { mailboxProvider } from "../provider/resources/mailbox";
+import { dnsZone } from "../provider/resources/dnsZone";
+import { aRecord } from "../provider/resources/aRecord";
+import { webDomain } from "../provider/resources/webDomain";
+import { mailDomain } from "../provider/resources/mailDomain";
+import { mailbox } from "../provider/resources/mailbox";
 import { TransportError } from "../provider/soap/errors";
 import { Panel, addClient, create, startPanel } from "./helpers/panel";
 
@@ -31,14 +31,14 @@ describe("an add whose answer is lost after the panel stored it is adopted, not 
         ["Mailbox", "mail_user_add"],
     ])("%s", async (kind, method) => {
         const tag = kind.toLowerCase();
-        const z = await create(dnsZoneProvider, zone(`lost-${tag}.example.com`));
-        await create(mailDomainProvider, { domain: `lost-${tag}.example.org` });
+        const z = await create(dnsZone.provider, zone(`lost-${tag}.example.com`));
+        await create(mailDomain.provider, { domain: `lost-${tag}.example.org` });
         const cases: Record<string, [any, Record<string, unknown>, string, (r: any) => boolean]> = {
-            DnsZone: [dnsZoneProvider, zone("lost-zone.example.net"), "dns_soa", (r) => r.origin === "lost-zone.example.net."],
-            ARecord: [aRecordProvider, { zoneId: z.id, name: "www", address: "192.0.2.77" }, "dns_rr", (r) => String(r.zone) === z.id && r.name === "www"],
-            WebDomain: [webDomainProvider, { domain: "lost-web.example.net" }, "web_domain", (r) => r.domain === "lost-web.example.net"],
-            MailDomain: [mailDomainProvider, { domain: "lost-mail.example.net" }, "mail_domain", (r) => r.domain === "lost-mail.example.net"],
-            Mailbox: [mailboxProvider, { email: `x@lost-${tag}.example.org`, password: "Corr3ct-Horse!" }, "mail_user", (r) => r.email === `x@lost-${tag}.example.org`],
+            DnsZone: [dnsZone.provider, zone("lost-zone.example.net"), "dns_soa", (r) => r.origin === "lost-zone.example.net."],
+            ARecord: [aRecord.provider, { zoneId: z.id, name: "www", address: "192.0.2.77" }, "dns_rr", (r) => String(r.zone) === z.id && r.name === "www"],
+            WebDomain: [webDomain.provider, { domain: "lost-web.example.net" }, "web_domain", (r) => r.domain === "lost-web.example.net"],
+            MailDomain: [mailDomain.provider, { domain: "lost-mail.example.net" }, "mail_domain", (r) => r.domain === "lost-mail.example.net"],
+            Mailbox: [mailbox.provider, { email: `x@lost-${tag}.example.org`, password: "Corr3ct-Horse!" }, "mail_user", (r) => r.email === `x@lost-${tag}.example.org`],
         };
         const [provider, args, table, where] = cases[kind];
         p.emu.injectFault({ kind: "lostResponse", method });
@@ -52,10 +52,10 @@ describe("an add whose answer is lost after the panel stored it is adopted, not 
 
 describe("an add sent on a kept-alive connection the panel had closed", () => {
     it("is checked for and sent again: exactly one record", async () => {
-        const z = await create(dnsZoneProvider, zone("stale.example.com"));
-        await create(aRecordProvider, { zoneId: z.id, name: "warm", address: "192.0.2.1" }); // a kept-alive socket exists
+        const z = await create(dnsZone.provider, zone("stale.example.com"));
+        await create(aRecord.provider, { zoneId: z.id, name: "warm", address: "192.0.2.1" }); // a kept-alive socket exists
         p.emu.injectFault({ kind: "drop", method: "dns_a_add" });
-        const r = await create(aRecordProvider, { zoneId: z.id, name: "again", address: "192.0.2.2" });
+        const r = await create(aRecord.provider, { zoneId: z.id, name: "again", address: "192.0.2.2" });
         expect(p.emu.calls.filter((c) => c.method === "dns_a_add" && c.injected === "drop")).toHaveLength(1);
         expect(p.emu.table("dns_rr").filter((x) => String(x.zone) === z.id && x.name === "again").map((x) => String(x.id))).toEqual([r.id]);
     });
@@ -64,28 +64,28 @@ describe("an add sent on a kept-alive connection the panel had closed", () => {
 describe("a failure after the add undoes the add (Pulumi's create contract)", () => {
     it("WebDomain: the read-back of computed fields fails → the site is removed again", async () => {
         p.emu.injectFault({ kind: "html500", method: "sites_web_domain_get" });
-        await expect(create(webDomainProvider, { domain: "undo.example.net" })).rejects.toBeInstanceOf(TransportError);
+        await expect(create(webDomain.provider, { domain: "undo.example.net" })).rejects.toBeInstanceOf(TransportError);
         expect(count("web_domain", (r) => r.domain === "undo.example.net")).toBe(0);
     });
 
     it("ARecord in a client's zone: the serial bump fails → the record is removed again", async () => {
-        const z = await create(dnsZoneProvider, zone("undo.example.com", { clientId }));
+        const z = await create(dnsZone.provider, zone("undo.example.com", { clientId }));
         // As if an admin had made the zone for the client in the UI (sys_userid admin, group the
         // client's): then the serial is moved by a separate call, which is what fails here.
         p.emu.panel.tables.dns_soa.find((r) => String(r.id) === z.id)!.sys_userid = 1;
-        await create(aRecordProvider, { zoneId: z.id, name: "warm", address: "192.0.2.1" });
+        await create(aRecord.provider, { zoneId: z.id, name: "warm", address: "192.0.2.1" });
         p.emu.injectFault({ kind: "proxy502", method: "dns_zone_update" });
-        await expect(create(aRecordProvider, { zoneId: z.id, name: "undo", address: "192.0.2.2" })).rejects.toBeInstanceOf(TransportError);
+        await expect(create(aRecord.provider, { zoneId: z.id, name: "undo", address: "192.0.2.2" })).rejects.toBeInstanceOf(TransportError);
         expect(count("dns_rr", (r) => String(r.zone) === z.id && r.name === "undo")).toBe(0);
     });
 
     it("ARecord in a client's zone made in the UI: a lost add answer is recovered and the serial still moves", async () => {
-        const z = await create(dnsZoneProvider, zone("lostserial.example.com", { clientId }));
+        const z = await create(dnsZone.provider, zone("lostserial.example.com", { clientId }));
         p.emu.panel.tables.dns_soa.find((r) => String(r.id) === z.id)!.sys_userid = 1;
-        await create(aRecordProvider, { zoneId: z.id, name: "warm", address: "192.0.2.1" });
+        await create(aRecord.provider, { zoneId: z.id, name: "warm", address: "192.0.2.1" });
         const serialBefore = Number(p.emu.table("dns_soa").find((r) => String(r.id) === z.id)!.serial);
         p.emu.injectFault({ kind: "lostResponse", method: "dns_a_add" });
-        const a = await create(aRecordProvider, { zoneId: z.id, name: "lost", address: "192.0.2.3" });
+        const a = await create(aRecord.provider, { zoneId: z.id, name: "lost", address: "192.0.2.3" });
         expect(count("dns_rr", (r) => String(r.zone) === z.id && r.name === "lost")).toBe(1);
         expect(String(a.id)).toBe(String(p.emu.table("dns_rr").find((r) => r.name === "lost")!.id));
         // Without the bump, secondaries would never see the recovered record.
@@ -95,9 +95,9 @@ describe("a failure after the add undoes the add (Pulumi's create contract)", ()
 
 describe("errors the operator can act on", () => {
     it("a database_error says what the database said and nothing of the SQL", async () => {
-        const z = await create(dnsZoneProvider, zone("dberr.example.com"));
+        const z = await create(dnsZone.provider, zone("dberr.example.com"));
         p.emu.injectFault({ kind: "databaseError", method: "dns_a_add" });
-        const e = await create(aRecordProvider, { zoneId: z.id, name: "x", address: "192.0.2.3" }).catch((x) => x);
+        const e = await create(aRecord.provider, { zoneId: z.id, name: "x", address: "192.0.2.3" }).catch((x) => x);
         expect(e.message).toMatch(/Lock wait timeout exceeded/);
         expect(e.message).not.toMatch(/UPDATE|dns_rr/);
         expect(count("dns_rr", (r) => String(r.zone) === z.id)).toBe(0);
@@ -106,7 +106,7 @@ describe("errors the operator can act on", () => {
     it("a session expired mid-run is renewed once and the operation succeeds", async () => {
         const before = p.emu.calls.filter((c) => c.method === "login").length;
         p.emu.expireAllSessions();
-        const z = await create(dnsZoneProvider, zone("expired.example.com"));
+        const z = await create(dnsZone.provider, zone("expired.example.com"));
         expect(z.id).toMatch(/^\d+$/);
         expect(p.emu.calls.filter((c) => c.method === "login").length).toBe(before + 1);
     });

@@ -16,22 +16,22 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import * as runtime from "../provider/runtime";
 import { closeSharedSessions } from "../provider/soap/sharedSession";
 import { DECLARED, Declaration, resolve } from "../provider/resources/kit";
-import { dnsZoneDeclaration, dnsZoneProvider } from "../provider/resources/dnsZone";
-import { aRecordDeclaration, aRecordProvider } from "../provider/resources/aRecord";
-import { webDomainDeclaration, webDomainProvider } from "../provider/resources/webDomain";
-import { mailDomainDeclaration, mailDomainProvider } from "../provider/resources/mailDomain";
-import { mailboxDeclaration, mailboxProvider } from "../provider/resources/mailbox";
+import { dnsZone } from "../provider/resources/dnsZone";
+import { aRecord } from "../provider/resources/aRecord";
+import { webDomain } from "../provider/resources/webDomain";
+import { mailDomain } from "../provider/resources/mailDomain";
+import { mailbox } from "../provider/resources/mailbox";
 import { ADMIN, Panel, addClient, startPanel } from "./helpers/panel";
 
 type Props = Record<string, any>;
 type Kind = "zone" | "a" | "site" | "mail" | "box";
 
 const KINDS: Record<Kind, { provider: dynamic.ResourceProvider; decl: Declaration; table: string; idCol: string }> = {
-    zone: { provider: dnsZoneProvider, decl: dnsZoneDeclaration, table: "dns_soa", idCol: "id" },
-    a: { provider: aRecordProvider, decl: aRecordDeclaration, table: "dns_rr", idCol: "id" },
-    site: { provider: webDomainProvider, decl: webDomainDeclaration, table: "web_domain", idCol: "domain_id" },
-    mail: { provider: mailDomainProvider, decl: mailDomainDeclaration, table: "mail_domain", idCol: "domain_id" },
-    box: { provider: mailboxProvider, decl: mailboxDeclaration, table: "mail_user", idCol: "mailuser_id" },
+    zone: { provider: dnsZone.provider, decl: dnsZone.declaration, table: "dns_soa", idCol: "id" },
+    a: { provider: aRecord.provider, decl: aRecord.declaration, table: "dns_rr", idCol: "id" },
+    site: { provider: webDomain.provider, decl: webDomain.declaration, table: "web_domain", idCol: "domain_id" },
+    mail: { provider: mailDomain.provider, decl: mailDomain.declaration, table: "mail_domain", idCol: "domain_id" },
+    box: { provider: mailbox.provider, decl: mailbox.declaration, table: "mail_user", idCol: "mailuser_id" },
 };
 
 /** One resource of a program: its kind, its declared args, and whether it adopts an existing row. */
@@ -345,6 +345,10 @@ function assertUndeclaredKept(program: Res[], edits: PanelEdit[]) {
         const { decl } = KINDS[e.kind];
         const declaredColumns = Object.keys(r.args).map((k) => (k === "clientId" ? "sys_groupid" : decl.fields[k]?.column));
         if (declaredColumns.includes(e.column)) continue;
+        // A record's or mailbox's owner follows its zone's or domain's: a declared owner there
+        // moves it too, as the panel's UI does.
+        const parent = e.kind === "a" ? "zone" : e.kind === "box" ? "mail" : undefined;
+        if (e.column === "sys_groupid" && parent && program.find((x) => x.name === parent)?.args.clientId !== undefined) continue;
         const row = liveRow(e.kind, e.id);
         if (!row) continue;
         if (String(row[e.column]) !== String(e.value)) {

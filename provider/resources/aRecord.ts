@@ -1,81 +1,68 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as api from "../api";
 import { ISPConfigError } from "../soap/errors";
-import { Declaration, adoptField, columns, makeProvider, ops, resourceArgs } from "./kit";
+import { adoptField, ArgsOf, columns, Declaration, defineResource, Fields, OutputsOf, Rule } from "./kit";
 import { addOrRecover } from "./recover";
 import { absoluteName, nameAsDeclared, recordNameRule, storedName } from "./recordName";
 import { bool, int, ipv4, secondsRule } from "./validate";
 import { ZoneFacts, zoneFacts } from "./zoneFacts";
-
-/** Inputs of an {@link ARecord}. */
-export interface ARecordArgs {
-    /** Id of the zone the record lives in, usually `zone.id` of a {@link DnsZone}. Changing it replaces the record. */
-    zoneId: pulumi.Input<string | number>;
-    /**
-     * The record's name: relative (`www`), `@` for the zone itself, `*` for a wildcard, or
-     * absolute with a trailing dot (`www.example.com.`). Stored the way the panel's UI stores it
-     * (`@` as the zone's origin). Lower-cased.
-     */
-    name: pulumi.Input<string>;
-    /** IPv4 address, e.g. `192.0.2.10`. */
-    address: pulumi.Input<string>;
-    /** Time to live in seconds, ≥ 60. Default 3600. */
-    ttl?: pulumi.Input<number>;
-    /** Whether the record is served. Default true. */
-    active?: pulumi.Input<boolean>;
-    /** Take over an existing record with the same zone, name and address instead of adding a second one (the import path). Default false. */
-    adopt?: pulumi.Input<boolean>;
-}
-
-/** Outputs of an {@link ARecord}. */
-export interface ARecordOutputs {
-    /** Panel id of the record (same as `id`, as a number). */
-    readonly recordId: pulumi.Output<number>;
-    /** Panel id of the zone the record is in. */
-    readonly zoneId: pulumi.Output<number>;
-    /** The name as declared (`@`, `www`, …). */
-    readonly name: pulumi.Output<string>;
-    /** The absolute name, e.g. `www.example.com.`. */
-    readonly fqdn: pulumi.Output<string>;
-    /** The IPv4 address the record points to, as stored. */
-    readonly address: pulumi.Output<string>;
-    /** TTL in seconds, as stored. */
-    readonly ttl: pulumi.Output<number>;
-    /** Whether the record is published. */
-    readonly active: pulumi.Output<boolean>;
-    /** The stored record type: always `A` after an `up` (an empty type, left by older tools, is repaired). */
-    readonly type: pulumi.Output<string>;
-    /** The DNS server of the record (its zone's). */
-    readonly serverId: pulumi.Output<number>;
-}
 
 /** The zone's origin for names; a zone deleted behind our back still leaves its records readable. */
 async function originOf(c: api.Caller, zoneId: number): Promise<string> {
     return (await zoneFacts(c, zoneId, 0).catch(() => undefined))?.origin ?? "";
 }
 
+/** A zone id as the program has it: `zone.id` is a string, a literal id a number. */
+const zoneIdRule = int(1, 2147483647) as Rule<string | number>;
+
+/** The inputs of an {@link ARecord}; each is also an output, as stored. */
+const fields = {
+    /** Id of the zone the record lives in, usually `zone.id` of a {@link DnsZone}. Changing it replaces the record. */
+    zoneId: { rule: zoneIdRule, required: true, replaces: true, read: (r) => r.zone },
+    /**
+     * The record's name: relative (`www`), `@` for the zone itself, `*` for a wildcard, or
+     * absolute with a trailing dot (`www.example.com.`). Stored the way the panel's UI stores it
+     * (`@` as the zone's origin), read back as declared. Lower-cased.
+     */
+    name: { rule: recordNameRule, required: true, read: async (r, props, c) => nameAsDeclared(r.name, props.name, await originOf(c, r.zone)) },
+    /** IPv4 address, e.g. `192.0.2.10`. */
+    address: { rule: ipv4(), required: true, column: "data" },
+    /** Time to live in seconds, ≥ 60. Default 3600. */
+    ttl: { rule: secondsRule, default: 3600, column: "ttl" },
+    /** Whether the record is served. Default true. */
+    active: { rule: bool(), default: true, column: "active" },
+    /**
+     * The stored record type: always `A` after an `up`. Not an input: every record of this
+     * resource must be an A record, and a record hit by the type-column bug (type '') reads back
+     * as a change that the next `up` repairs.
+     */
+    type: { rule: (): string => "A", column: "type", internal: true },
+    /** Take over an existing record with the same zone, name and address instead of adding a second one (the import path). Default false. */
+    adopt: adoptField,
+} satisfies Fields<api.DnsRecordRow>;
+
+const computed = {
+    /** The absolute name, e.g. `www.example.com.`. */
+    fqdn: async (r: api.DnsRecordRow, props: Record<string, any>, c: api.Caller) => {
+        const origin = await originOf(c, r.zone);
+        return absoluteName(nameAsDeclared(r.name, props.name, origin), origin);
+    },
+    /** The DNS server of the record (its zone's). */
+    serverId: (r: api.DnsRecordRow) => r.server_id,
+};
+
+/** Inputs of an {@link ARecord}. */
+export type ARecordArgs = ArgsOf<typeof fields>;
+/** Outputs of an {@link ARecord}: every input as stored, `fqdn`, `type`, `serverId`, and `recordId` (the panel id as a number). */
+export type ARecordOutputs = OutputsOf<typeof fields, typeof computed, "recordId">;
+
 const decl: Declaration<api.DnsRecordRow> = {
     kind: "aRecord",
     type: "ARecord",
     idOutput: "recordId",
     deleteBeforeReplace: false, // the panel allows the same name and address in two zones
-    fields: {
-        zoneId: { rule: int(1, 2147483647), required: true, replaces: true, read: (r) => r.zone },
-        name: { rule: recordNameRule, required: true, read: async (r, props, c) => nameAsDeclared(r.name, props.name, await originOf(c, r.zone)) },
-        address: { rule: ipv4(), required: true, column: "data" },
-        ttl: { rule: secondsRule, default: 3600, column: "ttl" },
-        active: { rule: bool(), default: true, column: "active" },
-        // Not an input: what every record of this resource must be (checkFixed puts it in the
-        // inputs). Read reports the stored type, so a record hit by the type-column bug (type '')
-        // shows up as a change, and the update repairs it.
-        type: { rule: () => "A", column: "type" },
-        adopt: adoptField,
-    },
+    fields,
     fixed: { type: "A" },
-    computed: {
-        fqdn: async (r, props, c) => absoluteName(nameAsDeclared(r.name, props.name, await originOf(c, r.zone)), await originOf(c, r.zone)),
-        serverId: (r) => r.server_id,
-    },
+    computed,
 
     get: (c, id) => api.getDnsRecord(c, id),
 
@@ -130,20 +117,13 @@ function panelValues(i: Record<string, any>, zone: ZoneFacts) {
     return v as Record<string, any> & { name: string; data: string };
 }
 
-export const aRecordOps = ops(decl);
-export const aRecordDeclaration = decl;
-
-/** The module-level provider object for ARecord (serialized into state; holds no credential). */
-export const aRecordProvider = makeProvider("aRecord");
+/** The operations, the provider object (serialized into state; holds no credential) and the class. */
+export const aRecord = defineResource<ARecordArgs, ARecordOutputs>(decl);
 
 /**
  * A DNS A record in an ISPConfig zone. Replaces on: `zoneId`. Always stored with type `A`
  * (repairing the panel's empty-type bug), owned by the zone's owner, and every change moves
  * the zone serial.
  */
-export class ARecord extends pulumi.dynamic.Resource {
-    constructor(name: string, args: ARecordArgs, opts?: pulumi.CustomResourceOptions) {
-        super(...resourceArgs(decl, aRecordProvider, name, args, opts));
-    }
-}
-export interface ARecord extends ARecordOutputs {}
+export const ARecord = aRecord.Resource;
+export type ARecord = InstanceType<typeof ARecord>;

@@ -1,105 +1,65 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as api from "../api";
 import { ISPConfigError, NotFoundError } from "../soap/errors";
-import { Declaration, adoptField, makeProvider, ops, resourceArgs, columns } from "./kit";
+import { adoptField, ArgsOf, columns, Declaration, defineResource, Fields, OutputsOf } from "./kit";
 import { addOrRecover } from "./recover";
 import { forgetZone } from "./zoneFacts";
 import { clientIdRule, domainName, bool, secondsRule, serverIdRule, soaMailboxRule, str } from "./validate";
 import { ownerField } from "./owner";
-
-/** Inputs of a {@link DnsZone}. */
-export interface DnsZoneArgs {
-    /** The zone's name, e.g. `example.com`. With or without the trailing dot; stored with it (as the panel's UI does). A change renames the zone in place; records named after the old origin follow it. */
-    origin: pulumi.Input<string>;
-    /** Primary name server (SOA MNAME), e.g. `ns1.example.com`. Stored with a trailing dot. */
-    ns: pulumi.Input<string>;
-    /** Zone admin mailbox (SOA RNAME), as `hostmaster@example.com` or `hostmaster.example.com.`. */
-    mbox: pulumi.Input<string>;
-    /** SOA refresh in seconds, ≥ 60. Default 7200. */
-    refresh?: pulumi.Input<number>;
-    /** SOA retry in seconds, ≥ 60. Default 540. */
-    retry?: pulumi.Input<number>;
-    /** SOA expire in seconds, ≥ 60. Default 604800 (one week). */
-    expire?: pulumi.Input<number>;
-    /** SOA minimum (negative-caching TTL) in seconds, ≥ 60. Default 3600. */
-    minimum?: pulumi.Input<number>;
-    /** Default TTL of the zone in seconds, ≥ 60. Default 3600. */
-    ttl?: pulumi.Input<number>;
-    /** Whether the zone is served. Default true. */
-    active?: pulumi.Input<boolean>;
-    /** Hosts allowed to transfer the zone (AXFR), comma separated IPs; default none (''). */
-    xfer?: pulumi.Input<string>;
-    /** Extra hosts to NOTIFY on change, comma separated IPs; default none (''). */
-    alsoNotify?: pulumi.Input<string>;
-    /** DNS server (Server → Servers id). Default at create: `ispconfig:serverId` (1). Changing it replaces the zone (its records go with it). */
-    serverId?: pulumi.Input<number>;
-    /** Owning client id; 0 = admin. Default at create: `ispconfig:clientId` (0); left out, the panel's owner is kept. A change re-owns the zone and its records in place, as the panel's UI does (back to the admin needs the remote user's "Record permission changes"). */
-    clientId?: pulumi.Input<number>;
-    /** Take over a zone with the same origin that already exists in the panel instead of failing (the import path; see README). Default false. */
-    adopt?: pulumi.Input<boolean>;
-}
-
-/** Outputs of a {@link DnsZone}. */
-export interface DnsZoneOutputs {
-    /** Panel id of the zone (same as `id`, as a number). */
-    readonly zoneId: pulumi.Output<number>;
-    /** The stored origin, always with its trailing dot. */
-    readonly origin: pulumi.Output<string>;
-    /** The zone serial (YYYYMMDDnn) when last read; moves on every change made through this package. */
-    readonly serial: pulumi.Output<number>;
-    /** The primary name server as stored, with its trailing dot. */
-    readonly ns: pulumi.Output<string>;
-    /** The SOA responsible mailbox as stored (`hostmaster.example.com.`). */
-    readonly mbox: pulumi.Output<string>;
-    /** SOA refresh in seconds, as stored. */
-    readonly refresh: pulumi.Output<number>;
-    /** SOA retry in seconds, as stored. */
-    readonly retry: pulumi.Output<number>;
-    /** SOA expire in seconds, as stored. */
-    readonly expire: pulumi.Output<number>;
-    /** SOA minimum in seconds, as stored. */
-    readonly minimum: pulumi.Output<number>;
-    /** Default TTL of the zone, in seconds, as stored. */
-    readonly ttl: pulumi.Output<number>;
-    /** Whether the panel serves the zone. */
-    readonly active: pulumi.Output<boolean>;
-    /** Hosts allowed to transfer the zone, as stored. */
-    readonly xfer: pulumi.Output<string>;
-    /** Extra hosts notified on change, as stored. */
-    readonly alsoNotify: pulumi.Output<string>;
-    /** The DNS server the zone lives on. */
-    readonly serverId: pulumi.Output<number>;
-    /** The client that owns the zone (0 = admin, -1 = a group that belongs to no client). */
-    readonly clientId: pulumi.Output<number>;
-}
 
 const dottedName = (v: unknown, n: string) => {
     const r = domainName()(v, n);
     return typeof r === "string" ? api.dotted(r) : r;
 };
 
+/** The inputs of a {@link DnsZone}; each is also an output, as stored. */
+const fields = {
+    /** The zone's name, e.g. `example.com`. With or without the trailing dot; stored with it (as the panel's UI does). A change renames the zone in place; records named after the old origin follow it. */
+    origin: { rule: dottedName, required: true, column: "origin", read: (r) => api.dotted(r.origin) },
+    /** Primary name server (SOA MNAME), e.g. `ns1.example.com`. Stored with a trailing dot. */
+    ns: { rule: dottedName, required: true, column: "ns" },
+    /** Zone admin mailbox (SOA RNAME), as `hostmaster@example.com` or `hostmaster.example.com.`; stored in the second form. */
+    mbox: { rule: soaMailboxRule, required: true, column: "mbox" },
+    /** SOA refresh in seconds, ≥ 60. Default 7200. */
+    refresh: { rule: secondsRule, default: 7200, column: "refresh" },
+    /** SOA retry in seconds, ≥ 60. Default 540. */
+    retry: { rule: secondsRule, default: 540, column: "retry" },
+    /** SOA expire in seconds, ≥ 60. Default 604800 (one week). */
+    expire: { rule: secondsRule, default: 604800, column: "expire" },
+    /** SOA minimum (negative-caching TTL) in seconds, ≥ 60. Default 3600. */
+    minimum: { rule: secondsRule, default: 3600, column: "minimum" },
+    /** Default TTL of the zone in seconds, ≥ 60. Default 3600. */
+    ttl: { rule: secondsRule, default: 3600, column: "ttl" },
+    /** Whether the zone is served. Default true. */
+    active: { rule: bool(), default: true, column: "active" },
+    /** Hosts allowed to transfer the zone (AXFR), comma separated IPs; default none (''). */
+    xfer: { rule: str({ allowEmpty: true, maxLength: 255 }), default: "", column: "xfer", read: (r) => String(r.xfer ?? "") },
+    /** Extra hosts to NOTIFY on change, comma separated IPs; default none (''). */
+    alsoNotify: { rule: str({ allowEmpty: true, maxLength: 255 }), default: "", column: "also_notify", read: (r) => String(r.also_notify ?? "") },
+    /** DNS server (Server → Servers id). Default at create: `ispconfig:serverId` (1). Changing it replaces the zone (its records go with it). */
+    serverId: { rule: serverIdRule, default: (d) => d.serverId, replaces: true, column: "server_id" },
+    /** Owning client id; 0 = admin. Default at create: `ispconfig:clientId` (0); left out, the panel's owner is kept. A change re-owns the zone and its records in place, as the panel's UI does (back to the admin needs the remote user's "Record permission changes"). As an output: the owner as stored. */
+    clientId: ownerField(clientIdRule),
+    /** Take over a zone with the same origin that already exists in the panel instead of failing (the import path; see README). Default false. */
+    adopt: adoptField,
+} satisfies Fields<api.DnsZoneRow>;
+
+const computed = {
+    /** The zone serial (YYYYMMDDnn) when last read; moves on every change made through this package. */
+    serial: (r: api.DnsZoneRow) => r.serial,
+};
+
+/** Inputs of a {@link DnsZone}. */
+export type DnsZoneArgs = ArgsOf<typeof fields>;
+/** Outputs of a {@link DnsZone}: every input as stored, the `serial`, and `zoneId` (the panel id as a number). */
+export type DnsZoneOutputs = OutputsOf<typeof fields, typeof computed, "zoneId">;
+
 const decl: Declaration<api.DnsZoneRow> = {
     kind: "dnsZone",
     type: "DnsZone",
     idOutput: "zoneId",
     deleteBeforeReplace: true, // a new zone on another server cannot share the origin with the old one
-    fields: {
-        origin: { rule: dottedName, required: true, column: "origin", read: (r) => api.dotted(r.origin) },
-        ns: { rule: dottedName, required: true, column: "ns" },
-        mbox: { rule: soaMailboxRule, required: true, column: "mbox" },
-        refresh: { rule: secondsRule, default: 7200, column: "refresh" },
-        retry: { rule: secondsRule, default: 540, column: "retry" },
-        expire: { rule: secondsRule, default: 604800, column: "expire" },
-        minimum: { rule: secondsRule, default: 3600, column: "minimum" },
-        ttl: { rule: secondsRule, default: 3600, column: "ttl" },
-        active: { rule: bool(), default: true, column: "active" },
-        xfer: { rule: str({ allowEmpty: true, maxLength: 255 }), default: "", column: "xfer", read: (r) => String(r.xfer ?? "") },
-        alsoNotify: { rule: str({ allowEmpty: true, maxLength: 255 }), default: "", column: "also_notify", read: (r) => String(r.also_notify ?? "") },
-        serverId: { rule: serverIdRule, default: (d) => d.serverId, replaces: true, column: "server_id" },
-        clientId: ownerField(clientIdRule),
-        adopt: adoptField,
-    },
-    computed: { serial: (r) => r.serial },
+    fields,
+    computed,
 
     get: (c, id) => api.getDnsZone(c, id),
 
@@ -182,19 +142,12 @@ async function moveOwner(c: api.Caller, id: number, sysGroupId: number, clientId
     await api.reownZone(c, id, clientId);
 }
 
-export const dnsZoneOps = ops(decl);
-export const dnsZoneDeclaration = decl;
-
-/** The module-level provider object for DnsZone (serialized into state; holds no credential). */
-export const dnsZoneProvider = makeProvider("dnsZone");
+/** The operations, the provider object (serialized into state; holds no credential) and the class. */
+export const dnsZone = defineResource<DnsZoneArgs, DnsZoneOutputs>(decl);
 
 /**
  * A DNS zone (SOA record) in ISPConfig. Replaces on: `serverId` only. Deleting it also deletes
  * the records still in it, as the panel's UI does.
  */
-export class DnsZone extends pulumi.dynamic.Resource {
-    constructor(name: string, args: DnsZoneArgs, opts?: pulumi.CustomResourceOptions) {
-        super(...resourceArgs(decl, dnsZoneProvider, name, args, opts));
-    }
-}
-export interface DnsZone extends DnsZoneOutputs {}
+export const DnsZone = dnsZone.Resource;
+export type DnsZone = InstanceType<typeof DnsZone>;

@@ -10,34 +10,44 @@ import { Failure, InputChecker, bool } from "./validate";
  * The resource kit: a resource is a declaration of its fields plus named hooks for its quirks.
  *
  * ## How to add a resource
- * 1. In `provider/api/`, the table's typed row, its column kinds, and get/add/update/delete
- *    (quirks in files named for them).
- * 2. In `provider/resources/<name>.ts`: the Args interface (its JSDoc is what users' editors
- *    show), an Outputs interface, and a `Declaration`: one `Field` per input — its rule, the
- *    value the panel's UI stores when it is not declared, whether a change replaces, how it is
- *    read back — plus `create`, `update`, `delete` and `get` hooks that call the API layer.
- * 3. `export const myOps = ops(decl)`, `export const myProvider = makeProvider("my")`, and a
- *    class whose constructor is `super(...resourceArgs(decl, myProvider, name, args, opts))`,
- *    merged with its Outputs interface. Register the ops in `runtime.ts` and export the class
- *    from `index.ts`; add its table to the README (a test compares it with the declaration).
+ * 1. In `provider/api/`: the table's typed row, its column kinds, and get/add/update/delete
+ *    (each quirk in a file named for it).
+ * 2. In `provider/resources/<name>.ts`: the field table — one entry per input, with the JSDoc
+ *    users' editors show, its check rule, its create-time default (what the panel's UI stores),
+ *    its column, whether a change replaces, how it is read back — and a `Declaration` with the
+ *    `get`/`create`/`update`/`delete` hooks that call the API layer and hold the quirks. The
+ *    Args and Outputs types are derived from the table; the class is four lines.
+ * 3. `defineResource(decl)` gives the ops, the provider object and the class. Register the ops in
+ *    `runtime.ts` (and the kind in `providerShim.ts`), export the class and its Args from
+ *    `index.ts`, and add its table to the README (test/readme.test.ts compares).
  *
- * Worked example (a cron job; ~40 lines):
+ * Worked example, a cron job (~45 lines with its API functions in place):
  *
- *     export interface CronJobArgs { siteId: Input<number>; schedule: Input<string>; command: Input<string>; active?: Input<boolean> }
- *     export interface CronJobOutputs { cronId: Output<number>; schedule: Output<string>; command: Output<string>; active: Output<boolean> }
+ *     const fields = {
+ *         /** The website the job belongs to. Changing it replaces the job. *\/
+ *         siteId: { rule: int(1, 2147483647), required: true, replaces: true, column: "parent_domain_id" },
+ *         /** When to run, in crontab syntax, e.g. `*\/5 * * * *`. *\/
+ *         schedule: { rule: cronSchedule, required: true, column: "run_min" },
+ *         /** The command or URL to run. *\/
+ *         command: { rule: str({ maxLength: 255 }), required: true, column: "command" },
+ *         /** Whether the job runs. Default true. *\/
+ *         active: { rule: bool(), default: true, column: "active" },
+ *         adopt: adoptField,
+ *     } satisfies Fields<api.CronRow>;
+ *     const computed = {};
+ *     export type CronJobArgs = ArgsOf<typeof fields>;
+ *     export type CronJobOutputs = OutputsOf<typeof fields, typeof computed, "cronId">;
  *     const decl: Declaration<api.CronRow> = {
- *         kind: "cronJob", type: "CronJob", idOutput: "cronId", deleteBeforeReplace: false,
- *         fields: {
- *             siteId: { rule: int(1, 2147483647), required: true, replaces: true, read: (r) => r.parent_domain_id },
- *             schedule: { rule: cronSchedule, required: true, column: "run_min" },
- *             command: { rule: str({ maxLength: 255 }), required: true, column: "command" },
- *             active: { rule: bool(), default: true, column: "active" },
- *         },
+ *         kind: "cronJob", type: "CronJob", idOutput: "cronId", deleteBeforeReplace: false, fields, computed,
  *         get: (c, id) => api.getCron(c, id),
- *         async create(ctx, i) { const id = await api.addCron(ctx.caller(), ctx.defaults().clientId, columns(decl, i)); return { id }; },
- *         async update(ctx, id, changes) { await api.updateCron(ctx.caller(), id, columns(decl, changes)); return {}; },
- *         delete: (ctx, id) => api.deleteCron(ctx.caller(), id),
+ *         async create(ctx, i) { return { id: await api.addCron(ctx.caller(), i.clientId ?? 0, columns(decl, i)) }; },
+ *         async update(ctx, id, news) { await api.updateCron(ctx.caller(), id, columns(decl, news)); return {}; },
+ *         delete: async (ctx, id) => void (await api.deleteCron(ctx.caller(), id)),
  *     };
+ *     export const cronJob = defineResource<CronJobArgs, CronJobOutputs>(decl);
+ *     /** A cron job of a website (Sites → Cron Jobs). *\/
+ *     export const CronJob = cronJob.Resource;
+ *     export type CronJob = InstanceType<typeof CronJob>;
  *
  * ## The rules every resource gets from the kit
  * - `check` validates declared inputs only (no network) and stores exactly what was declared,
@@ -54,16 +64,21 @@ import { Failure, InputChecker, bool } from "./validate";
  */
 
 /** Check-time rule: the normalised value, or a Failure naming the field and the fix. */
-export type Rule = (v: unknown, name: string) => unknown | Failure;
+export type Rule<T = unknown> = (v: unknown, name: string) => T | Failure;
 
 export interface Defaults {
     clientId: number;
     serverId: number;
 }
 
-export interface Field<Row = any> {
-    rule: Rule;
-    required?: boolean;
+/**
+ * One input of a resource. Declared in an object literal with a JSDoc comment per field: the
+ * Args and Outputs types are derived from it (`ArgsOf`, `OutputsOf`), and the comment is what
+ * users' editors show for both.
+ */
+export interface Field<T = any, Row = any> {
+    rule: Rule<T>;
+    required?: true;
     /** What the resource gets at create when the input is not declared (the panel UI's value, or a config default). */
     default?: string | number | boolean | ((d: Defaults) => unknown);
     /** A declared change cannot be made in place. */
@@ -80,7 +95,37 @@ export interface Field<Row = any> {
     noDiff?: boolean;
     /** Never returned as an input by read (its value only lives as a secret output). */
     secret?: boolean;
+    /** Not a user input: a value every row must hold (see `fixed`); an output only. */
+    internal?: true;
 }
+
+/** A resource's field table, rows typed for its `read` hooks. */
+export type Fields<Row> = Record<string, Field<any, Row>>;
+/** Computed outputs: each a function of the stored row (JSDoc on each, as for fields). */
+export type Computed<Row> = Record<string, (row: Row, props: Record<string, any>, c: Caller) => unknown>;
+
+type ValueOf<F> = F extends Field<infer T> ? T : never;
+type IsRequired<F> = F extends { required: true } ? true : false;
+type IsInternal<F> = F extends { internal: true } ? true : false;
+
+/**
+ * An enum's values, offered by editors, without refusing a plain string at compile time (a
+ * value from config is a `string`; check names the allowed values at run time).
+ */
+type Loose<T> = [T] extends [string] ? (string extends T ? string : T | (string & {})) : T;
+type InputOf<F> = pulumi.Input<Loose<ValueOf<F>>>;
+
+/** The Args type of a field table: required fields required, the rest optional, each a `pulumi.Input`. */
+export type ArgsOf<F> = {
+    [K in keyof F as IsInternal<F[K]> extends true ? never : IsRequired<F[K]> extends true ? K : never]: InputOf<F[K]>;
+} & {
+    [K in keyof F as IsInternal<F[K]> extends true ? never : IsRequired<F[K]> extends true ? never : K]?: InputOf<F[K]>;
+};
+
+/** The outputs of a resource: every field as stored, every computed output, and the panel id. */
+export type OutputsOf<F, C, Id extends string> = { readonly [K in keyof F]-?: pulumi.Output<ValueOf<F[K]>> } & {
+    readonly [K in keyof C]: pulumi.Output<C[K] extends (...a: any[]) => infer R ? Awaited<R> : never>;
+} & { readonly [K in Id]: pulumi.Output<number> };
 
 export interface Declaration<Row = any> {
     kind: ResourceKind;
@@ -88,9 +133,9 @@ export interface Declaration<Row = any> {
     type: string;
     /** The output holding the panel id as a number. */
     idOutput: string;
-    fields: Record<string, Field<Row>>;
+    fields: Fields<Row>;
     /** Outputs computed from the row that are not inputs (document root, fqdn, …). */
-    computed?: Record<string, (row: Row, props: Record<string, any>, c: Caller) => unknown>;
+    computed?: Computed<Row>;
     /** The panel refuses two rows with the same natural key: a replace deletes first. */
     deleteBeforeReplace: boolean;
     /** Values every row of this resource must hold, whatever is declared (a type column): always in the inputs, so diff sees a stored row that lacks them. */
@@ -120,7 +165,7 @@ export interface Declaration<Row = any> {
 }
 
 /** The generic `adopt` input: take over a row with the same natural key (the import path). */
-export const adoptField: Field = { rule: bool(), default: false, inputOnly: true, noDiff: true };
+export const adoptField = { rule: bool(), default: false, inputOnly: true, noDiff: true } satisfies Field<boolean>;
 
 /** Hidden output: which inputs were declared, so read can hand them back (legacy state lacks it). */
 export const DECLARED = "declaredInputs";
@@ -264,4 +309,19 @@ export function resourceArgs(
     return [provider, name, props, o, "ispconfig", decl.type];
 }
 
-export { makeProvider };
+/** A resource class: `new X(name, args, opts)`, its instances carrying the declared outputs. */
+export type ResourceClass<A, O> = new (name: string, args: A, opts?: pulumi.CustomResourceOptions) => pulumi.dynamic.Resource & O;
+
+/**
+ * Everything a declaration yields: the six operations (for the runtime), the provider object
+ * serialized into state, and the resource class users construct.
+ */
+export function defineResource<A extends object, O>(decl: Declaration, secretInputs: string[] = []) {
+    const provider = makeProvider(decl.kind);
+    class Resource extends pulumi.dynamic.Resource {
+        constructor(name: string, args: A, opts?: pulumi.CustomResourceOptions) {
+            super(...resourceArgs(decl, provider, name, args, opts, secretInputs));
+        }
+    }
+    return { ops: ops(decl), provider, declaration: decl, Resource: Resource as unknown as ResourceClass<A, O> };
+}

@@ -1,59 +1,45 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as api from "../api";
 import { ISPConfigError } from "../soap/errors";
-import { Declaration, adoptField, columns, makeProvider, ops, resourceArgs } from "./kit";
+import { adoptField, ArgsOf, columns, Declaration, defineResource, Fields, OutputsOf } from "./kit";
 import { ownerField } from "./owner";
 import { addOrRecover, isUniquenessFault } from "./recover";
 import { forgetMailDomain } from "./mailDomainFacts";
 import { bool, clientIdRule, domainName, serverIdRule } from "./validate";
 
-/** Inputs of a {@link MailDomain} (Email → Domain in the panel). */
-export interface MailDomainArgs {
+
+/** The inputs of a {@link MailDomain}; each is also an output, as stored. */
+const fields = {
     /** The mail domain, e.g. `example.com` (lower-cased; punycode for IDNs). A change renames the domain in place and moves its mailboxes (address, maildir) with it, as the panel's UI does. */
-    domain: pulumi.Input<string>;
+    domain: { rule: domainName(), required: true, column: "domain" },
     /** Mail server (Server → Servers id). Default at create: `ispconfig:serverId` (1). Changing it replaces the domain. */
-    serverId?: pulumi.Input<number>;
+    serverId: { rule: serverIdRule, default: (d) => d.serverId, replaces: true, column: "server_id" },
     /** Owning client id; 0 = admin. Default at create: `ispconfig:clientId` (0); left out, the panel's owner is kept. A change re-owns the domain and its mailboxes in place, as the panel's UI does (the admin, 0, included). */
-    clientId?: pulumi.Input<number>;
+    clientId: ownerField(clientIdRule),
     /** Whether mail for the domain is accepted. Default true. */
-    active?: pulumi.Input<boolean>;
+    active: { rule: bool(), default: true, column: "active" },
     /**
      * What `delete` does with mailboxes of the domain that Pulumi does not manage (made in the
      * panel). false (default): refuse, naming them, so no mail is lost by surprise. true: delete
      * them with the domain, as the panel's UI does.
      */
-    deleteMailboxes?: pulumi.Input<boolean>;
+    deleteMailboxes: { rule: bool(), default: false, inputOnly: true },
     /** Take over a mail domain with the same name that already exists in the panel instead of failing (the import path). Default false. */
-    adopt?: pulumi.Input<boolean>;
-}
+    adopt: adoptField,
+} satisfies Fields<api.MailDomainRow>;
 
-/** Outputs of a {@link MailDomain}. */
-export interface MailDomainOutputs {
-    /** Panel id of the mail domain (same as `id`, as a number). */
-    readonly domainId: pulumi.Output<number>;
-    /** The mail domain as stored (lower case, no trailing dot). */
-    readonly domain: pulumi.Output<string>;
-    /** The mail server the domain lives on. */
-    readonly serverId: pulumi.Output<number>;
-    /** The client that owns the domain (0 = admin, -1 = a group that belongs to no client). */
-    readonly clientId: pulumi.Output<number>;
-    /** Whether the domain accepts mail. */
-    readonly active: pulumi.Output<boolean>;
-}
+const computed = {};
+
+/** Inputs of a {@link MailDomain}. */
+export type MailDomainArgs = ArgsOf<typeof fields>;
+/** Outputs of a {@link MailDomain}: every input as stored, the computed outputs, and `domainId` (the panel id as a number). */
+export type MailDomainOutputs = OutputsOf<typeof fields, typeof computed, "domainId">;
 
 const decl: Declaration<api.MailDomainRow> = {
     kind: "mailDomain",
     type: "MailDomain",
     idOutput: "domainId",
     deleteBeforeReplace: true, // the new domain on another server cannot share the name with the old one
-    fields: {
-        domain: { rule: domainName(), required: true, column: "domain" },
-        serverId: { rule: serverIdRule, default: (d) => d.serverId, replaces: true, column: "server_id" },
-        clientId: ownerField(clientIdRule),
-        active: { rule: bool(), default: true, column: "active" },
-        deleteMailboxes: { rule: bool(), default: false, inputOnly: true },
-        adopt: adoptField,
-    },
+    fields,
 
     get: (c, id) => api.getMailDomain(c, id),
 
@@ -135,19 +121,12 @@ const decl: Declaration<api.MailDomainRow> = {
     },
 };
 
-export const mailDomainOps = ops(decl);
-export const mailDomainDeclaration = decl;
-
-/** The module-level provider object for MailDomain (serialized into state; holds no credential). */
-export const mailDomainProvider = makeProvider("mailDomain");
+/** The operations, the provider object (serialized into state; holds no credential) and the class. */
+export const mailDomain = defineResource<MailDomainArgs, MailDomainOutputs>(decl);
 
 /**
  * A mail domain (Email → Domain) in ISPConfig. Replaces on: `domain`, `serverId`,
  * `clientId` → 0. Deleting it refuses while unmanaged mailboxes remain, unless `deleteMailboxes`.
  */
-export class MailDomain extends pulumi.dynamic.Resource {
-    constructor(name: string, args: MailDomainArgs, opts?: pulumi.CustomResourceOptions) {
-        super(...resourceArgs(decl, mailDomainProvider, name, args, opts));
-    }
-}
-export interface MailDomain extends MailDomainOutputs {}
+export const MailDomain = mailDomain.Resource;
+export type MailDomain = InstanceType<typeof MailDomain>;

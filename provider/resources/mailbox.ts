@@ -1,37 +1,10 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as api from "../api";
 import { ISPConfigError } from "../soap/errors";
-import { Declaration, adoptField, columns, makeProvider, ops, resourceArgs } from "./kit";
+import { adoptField, ArgsOf, columns, Declaration, defineResource, Fields, OutputsOf } from "./kit";
 import { passwordProblem } from "./passwordStrength";
 import { addOrRecover, isUniquenessFault } from "./recover";
 import { Failure, bool, domainName, int, str } from "./validate";
 import { MailDomainFacts, mailDomainFacts } from "./mailDomainFacts";
-
-/** Inputs of a {@link Mailbox} (Email → Email Mailbox in the panel). */
-export interface MailboxArgs {
-    /** The address, e.g. `alice@example.com`; its domain must be a mail domain of the panel. Lower-cased. At most 64 characters (it is also the login). A change renames the mailbox in place (its maildir moves; the mail stays), as the panel's UI does. */
-    email: pulumi.Input<string>;
-    /** Login password: ≥ 8 characters and strength "Good" as the panel measures it. Kept secret; sent only on create and when it changes. */
-    password: pulumi.Input<string>;
-    /** Display name. Default ``. */
-    name?: pulumi.Input<string>;
-    /** Quota in MB (stored in bytes by the panel); 0 = no limit. Default 0. */
-    quota?: pulumi.Input<number>;
-    /** Accept incoming mail for the address (the panel's "Receive" / postfix flag). Default true. */
-    receive?: pulumi.Input<boolean>;
-    /** Allow IMAP logins. Default true. */
-    imap?: pulumi.Input<boolean>;
-    /** Allow POP3 logins. Default true. */
-    pop3?: pulumi.Input<boolean>;
-    /** Allow sending through SMTP AUTH. Default true. */
-    smtp?: pulumi.Input<boolean>;
-    /** Deliver received mail to the mailbox (off: only forwards apply). Default true. */
-    deliver?: pulumi.Input<boolean>;
-    /** Move mail marked as spam to the Junk folder. Default false. */
-    moveJunk?: pulumi.Input<boolean>;
-    /** Take over a mailbox with the same address that already exists in the panel (its password is set to `password`) instead of failing (the import path). Default false. */
-    adopt?: pulumi.Input<boolean>;
-}
 
 const MB = 1048576;
 
@@ -61,25 +34,47 @@ function passwordRule(v: unknown, name: string): string | Failure {
     return problem ? new Failure(`\`${name}\` ${problem}`) : v;
 }
 
-/** Outputs of a {@link Mailbox}. */
-export interface MailboxOutputs {
-    /** Panel id of the mailbox (same as `id`, as a number). */
-    readonly mailuserId: pulumi.Output<number>;
-    /** The mailbox address as stored (lower case). */
-    readonly email: pulumi.Output<string>;
-    /** Display name as stored. */
-    readonly name: pulumi.Output<string>;
-    /** Quota in MB (0 = no limit). */
-    readonly quota: pulumi.Output<number>;
-    /** Where the mail is stored, e.g. `/var/vmail/example.com/alice`. */
-    readonly maildir: pulumi.Output<string>;
-    /** The mailbox's home directory, e.g. `/var/vmail`. */
-    readonly homedir: pulumi.Output<string>;
+/** The inputs of a {@link Mailbox}; each is also an output, as stored. */
+const fields = {
+    /** The address, e.g. `alice@example.com`; its domain must be a mail domain of the panel. Lower-cased. At most 64 characters (it is also the login). A change renames the mailbox in place (its maildir moves; the mail stays), as the panel's UI does. */
+    email: { rule: emailRule, required: true, column: "email" },
+    /** Login password: ≥ 8 characters and strength "Good" as the panel measures it. Kept secret; sent only on create and when it changes. */
+    // Never read back: the panel's hash is dropped by the API layer. Kept (as a secret) only
+    // so a change can be seen.
+    password: { rule: passwordRule, required: true, column: "password", inputOnly: true, secret: true },
+    /** Display name. Default `""`. */
+    name: { rule: str({ allowEmpty: true, maxLength: 255 }), default: "", column: "name" },
+    /** Quota in MB (stored in bytes by the panel); 0 = no limit. Default 0. */
+    quota: { rule: int(0, 2047 * 1024, "MB"), default: 0, column: "quota", write: (mb) => mb * MB, read: (r) => Math.round(r.quota / MB) },
+    /** Accept incoming mail for the address (the panel's "Receive" / postfix flag). Default true. */
+    receive: { rule: bool(), default: true, column: "postfix" },
+    /** Allow IMAP logins. Default true. */
+    imap: notFlag("disableimap"),
+    /** Allow POP3 logins. Default true. */
+    pop3: notFlag("disablepop3"),
+    /** Allow sending through SMTP AUTH. Default true. */
+    smtp: notFlag("disablesmtp"),
+    /** Deliver received mail to the mailbox (off: only forwards apply). Default true. */
+    deliver: notFlag("disabledeliver"),
+    /** Move mail marked as spam to the Junk folder. Default false. */
+    moveJunk: { rule: bool(), default: false, column: "move_junk", read: (r) => r.move_junk === true },
+    /** Take over a mailbox with the same address that already exists in the panel (its password is set to `password`) instead of failing (the import path). Default false. */
+    adopt: adoptField,
+} satisfies Fields<api.MailUserRow>;
+
+const computed = {
     /** The mail server the mailbox lives on (its mail domain's). */
-    readonly serverId: pulumi.Output<number>;
-    /** Whether the address receives mail. */
-    readonly receive: pulumi.Output<boolean>;
-}
+    serverId: (r: api.MailUserRow) => r.server_id,
+    /** Where the mail is stored, e.g. `/var/vmail/example.com/alice`. */
+    maildir: (r: api.MailUserRow) => r.maildir,
+    /** The mailbox's home directory, e.g. `/var/vmail`. */
+    homedir: (r: api.MailUserRow) => r.homedir,
+};
+
+/** Inputs of a {@link Mailbox}. */
+export type MailboxArgs = ArgsOf<typeof fields>;
+/** Outputs of a {@link Mailbox}: every input as stored, the computed outputs, and `mailuserId` (the panel id as a number). */
+export type MailboxOutputs = OutputsOf<typeof fields, typeof computed, "mailuserId">;
 
 const decl: Declaration<api.MailUserRow> = {
     kind: "mailbox",
@@ -87,26 +82,8 @@ const decl: Declaration<api.MailUserRow> = {
     idOutput: "mailuserId",
     deleteBeforeReplace: true,
     secretOutputs: ["password"],
-    fields: {
-        email: { rule: emailRule, required: true, column: "email" },
-        // Never read back: the panel's hash is dropped by the API layer. Kept (as a secret) only
-        // so a change can be seen; sent on create and when it changes.
-        password: { rule: passwordRule, required: true, column: "password", inputOnly: true, secret: true },
-        name: { rule: str({ allowEmpty: true, maxLength: 255 }), default: "", column: "name" },
-        quota: { rule: int(0, 2047 * 1024, "MB"), default: 0, column: "quota", write: (mb) => mb * MB, read: (r) => Math.round(r.quota / MB) },
-        receive: { rule: bool(), default: true, column: "postfix" },
-        imap: notFlag("disableimap"),
-        pop3: notFlag("disablepop3"),
-        smtp: notFlag("disablesmtp"),
-        deliver: notFlag("disabledeliver"),
-        moveJunk: { rule: bool(), default: false, column: "move_junk", read: (r) => r.move_junk === true },
-        adopt: adoptField,
-    },
-    computed: {
-        serverId: (r) => r.server_id,
-        maildir: (r) => r.maildir,
-        homedir: (r) => r.homedir,
-    },
+    fields,
+    computed,
 
     get: (c, id) => api.getMailUser(c, id),
 
@@ -197,20 +174,13 @@ function splitEmail(email: string): [string, string] {
     return [email.slice(0, at), email.slice(at + 1)];
 }
 
-export const mailboxOps = ops(decl);
-export const mailboxDeclaration = decl;
-
-/** The module-level provider object for Mailbox (serialized into state; holds no credential). */
-export const mailboxProvider = makeProvider("mailbox");
+/** The operations, the provider object (serialized into state; holds no credential) and the class. */
+export const mailbox = defineResource<MailboxArgs, MailboxOutputs>(decl, ["password"]);
 
 /**
  * A mailbox (Email → Email Mailbox) in ISPConfig. Replaces on: `email`. Laid out as the
  * panel's UI would (maildir, homedir, uid/gid from the server's mail config), owned by the
  * mail domain's owner. The password is a secret; the panel's hash is never read into state.
  */
-export class Mailbox extends pulumi.dynamic.Resource {
-    constructor(name: string, args: MailboxArgs, opts?: pulumi.CustomResourceOptions) {
-        super(...resourceArgs(decl, mailboxProvider, name, args, opts, ["password"]));
-    }
-}
-export interface Mailbox extends MailboxOutputs {}
+export const Mailbox = mailbox.Resource;
+export type Mailbox = InstanceType<typeof Mailbox>;

@@ -6,7 +6,7 @@ import { Field, Rule } from "./kit";
  * is the config default at create and never managed afterwards, so an owner changed in the
  * panel, an adopt or a refresh never turns into an update, let alone a replace.
  */
-export function ownerField(rule: Rule): Field {
+export function ownerField(rule: Rule<number>): Field<number> {
     return {
         rule,
         default: (d) => d.clientId,

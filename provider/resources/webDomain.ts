@@ -1,152 +1,101 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as api from "../api";
 import { ISPConfigError } from "../soap/errors";
-import { Declaration, adoptField, columns, makeProvider, ops, resourceArgs } from "./kit";
+import { adoptField, ArgsOf, columns, Declaration, defineResource, Fields, OutputsOf } from "./kit";
 import { ownerField } from "./owner";
 import { addOrRecover, followUpOrUndo, isUniquenessFault } from "./recover";
 import { isUnknown } from "./unknown";
 import { bool, clientIdRule, domainName, int, ipv4, oneOf, serverIdRule, str } from "./validate";
 
-/** Inputs of a {@link WebDomain} (a website, "Sites → Website" in the panel). */
-export interface WebDomainArgs {
+
+const flag = (column: string) => ({ rule: bool(), column });
+
+/** The inputs of a {@link WebDomain}; each is also an output, as stored. */
+const fields = {
     /** The site's domain, e.g. `example.com` (lower-cased; punycode for IDNs). Can be changed in place. */
-    domain: pulumi.Input<string>;
+    domain: { rule: domainName(), required: true, column: "domain" },
     /** Web server (Server → Servers id). Default at create: `ispconfig:serverId` (1). Changing it replaces the site — its files go with the old one. */
-    serverId?: pulumi.Input<number>;
+    serverId: { rule: serverIdRule, default: (d) => d.serverId, replaces: true, column: "server_id" },
     /**
      * Owning client id; 0 = admin. Default at create: `ispconfig:clientId` (0); left out, the
      * panel's owner is kept. The API cannot move a site (it would leave the document root under
      * the old client, fact sheet §6.4): move it in the panel's UI, `pulumi refresh`, then declare
      * the new owner.
      */
-    clientId?: pulumi.Input<number>;
+    clientId: ownerField(clientIdRule),
     /** IPv4 the vhost listens on; `*` for all. Default `*`. */
-    ipAddress?: pulumi.Input<string>;
+    ipAddress: { rule: (v, n) => (v === "*" ? "*" : ipv4()(v, n)), default: "*", column: "ip_address" },
     /** Auto-subdomain: `www`, `*` (wildcard) or `` (none). Default `www`. */
-    subdomain?: pulumi.Input<string>;
+    subdomain: { rule: oneOf(["www", "*", ""] as const), default: "www", column: "subdomain" },
     /** PHP mode: `php-fpm`, `fast-cgi`, `mod` or `no`. Default `php-fpm`. */
-    php?: pulumi.Input<string>;
+    php: { rule: oneOf(["php-fpm", "fast-cgi", "mod", "no"] as const), default: "php-fpm", column: "php" },
     /** Additional PHP version id (System → Additional PHP Versions); 0 = the server's default PHP. Default 0. */
-    serverPhpId?: pulumi.Input<number>;
+    serverPhpId: { rule: int(0, 2147483647), default: 0, column: "server_php_id" },
     /** PHP-FPM process manager: `ondemand`, `dynamic` or `static`. Default `ondemand`. */
-    pm?: pulumi.Input<string>;
+    pm: { rule: oneOf(["ondemand", "dynamic", "static"] as const), default: "ondemand", column: "pm" },
     /** PHP-FPM pm.max_children, ≥ 1. Default 10. */
-    pmMaxChildren?: pulumi.Input<number>;
+    pmMaxChildren: { rule: int(1, 10000), default: 10, column: "pm_max_children" },
     /** PHP-FPM pm.start_servers (dynamic only), ≥ 1. Default 2. */
-    pmStartServers?: pulumi.Input<number>;
+    pmStartServers: { rule: int(1, 10000), default: 2, column: "pm_start_servers" },
     /** PHP-FPM pm.min_spare_servers (dynamic only), ≥ 1. Default 1. */
-    pmMinSpareServers?: pulumi.Input<number>;
+    pmMinSpareServers: { rule: int(1, 10000), default: 1, column: "pm_min_spare_servers" },
     /** PHP-FPM pm.max_spare_servers (dynamic only), ≥ 1. Default 5. */
-    pmMaxSpareServers?: pulumi.Input<number>;
+    pmMaxSpareServers: { rule: int(1, 10000), default: 5, column: "pm_max_spare_servers" },
     /** PHP-FPM pm.process_idle_timeout in seconds (ondemand), ≥ 1. Default 10. */
-    pmProcessIdleTimeout?: pulumi.Input<number>;
+    pmProcessIdleTimeout: { rule: int(1, 86400, "seconds"), default: 10, column: "pm_process_idle_timeout" },
     /** PHP-FPM pm.max_requests; 0 = unlimited. Default 0. */
-    pmMaxRequests?: pulumi.Input<number>;
+    pmMaxRequests: { rule: int(0, 2147483647), default: 0, column: "pm_max_requests" },
     /** Disk quota in MB; -1 = unlimited. Default -1. */
-    hdQuota?: pulumi.Input<number>;
+    hdQuota: { rule: int(-1, 2147483647, "MB, -1 = unlimited"), default: -1, column: "hd_quota" },
     /** Monthly traffic quota in MB; -1 = unlimited. Default -1. */
-    trafficQuota?: pulumi.Input<number>;
+    trafficQuota: { rule: int(-1, 2147483647, "MB, -1 = unlimited"), default: -1, column: "traffic_quota" },
     /** Run CGI/PHP as the site's own user (SuEXEC). Default true. */
-    suexec?: pulumi.Input<boolean>;
+    suexec: { ...flag("suexec"), default: true },
+    // An int column, unlike the other checkboxes.
     /** Use the panel's custom error documents. Default true. */
-    errordocs?: pulumi.Input<boolean>;
+    errordocs: { rule: bool(), default: true, column: "errordocs", write: (v) => (v ? 1 : 0), read: (r) => Number(r.errordocs) === 1 },
     /** Apache AllowOverride, e.g. `All` or `None`. Default `All`. */
-    allowOverride?: pulumi.Input<string>;
+    allowOverride: { rule: str({ maxLength: 255 }), default: "All", column: "allow_override" },
     /** HTTP port, 1–65535. Default 80. */
-    httpPort?: pulumi.Input<number>;
+    httpPort: { rule: int(1, 65535), default: 80, column: "http_port" },
     /** HTTPS port, 1–65535. Default 443. */
-    httpsPort?: pulumi.Input<number>;
+    httpsPort: { rule: int(1, 65535), default: 443, column: "https_port" },
     /** Enable TLS for the site. Default false. */
-    ssl?: pulumi.Input<boolean>;
+    ssl: { ...flag("ssl"), default: false },
     /** Get a Let's Encrypt certificate (needs `ssl`). Default false. */
-    sslLetsencrypt?: pulumi.Input<boolean>;
+    sslLetsencrypt: { ...flag("ssl_letsencrypt"), default: false },
     /** Redirect HTTP to HTTPS (needs `ssl`). Default false. */
-    rewriteToHttps?: pulumi.Input<boolean>;
+    rewriteToHttps: { ...flag("rewrite_to_https"), default: false },
     /** Web statistics: `awstats`, `webalizer`, `goaccess` or `` (none). Default `awstats`. */
-    statsType?: pulumi.Input<string>;
+    statsType: { rule: oneOf(["awstats", "webalizer", "goaccess", ""] as const), default: "awstats", column: "stats_type" },
     /** Days to keep the site's log files, 1–1000. Default 30. */
-    logRetention?: pulumi.Input<number>;
+    logRetention: { rule: int(1, 1000, "days"), default: 30, column: "log_retention" },
     /** Whether the site is served. Default true. */
-    active?: pulumi.Input<boolean>;
+    active: { ...flag("active"), default: true },
     /** Take over a site with the same domain that already exists in the panel instead of failing (the import path). Default false. */
-    adopt?: pulumi.Input<boolean>;
-}
+    adopt: adoptField,
+} satisfies Fields<api.WebDomainRow>;
 
-/** Outputs of a {@link WebDomain}. */
-export interface WebDomainOutputs {
-    /** Panel id of the site (same as `id`, as a number). */
-    readonly domainId: pulumi.Output<number>;
-    /** The site's domain as stored (lower case, no trailing dot). */
-    readonly domain: pulumi.Output<string>;
+const computed = {
     /** Computed by the panel, e.g. `/var/www/clients/client1/web2`. */
-    readonly documentRoot: pulumi.Output<string>;
+    documentRoot: (r: api.WebDomainRow) => r.document_root,
     /** The site's Unix user, e.g. `web2`. */
-    readonly systemUser: pulumi.Output<string>;
+    systemUser: (r: api.WebDomainRow) => r.system_user,
     /** The site's Unix group, e.g. `client1`. */
-    readonly systemGroup: pulumi.Output<string>;
-    /** The web server the site lives on. */
-    readonly serverId: pulumi.Output<number>;
-    /** The client that owns the site (0 = admin, -1 = a group that belongs to no client). */
-    readonly clientId: pulumi.Output<number>;
-    /** IPv4 the vhost listens on, or `*`. */
-    readonly ipAddress: pulumi.Output<string>;
-    /** PHP mode as stored. */
-    readonly php: pulumi.Output<string>;
-    /** PHP-FPM process manager as stored. */
-    readonly pm: pulumi.Output<string>;
-    /** Disk quota in MB (-1 = unlimited), as stored. */
-    readonly hdQuota: pulumi.Output<number>;
-    /** Monthly traffic quota in MB (-1 = unlimited), as stored. */
-    readonly trafficQuota: pulumi.Output<number>;
-    /** Whether TLS is enabled. */
-    readonly ssl: pulumi.Output<boolean>;
-    /** Whether the site is enabled. */
-    readonly active: pulumi.Output<boolean>;
-}
+    systemGroup: (r: api.WebDomainRow) => r.system_group,
+};
 
-const flag = (column: string) => ({ rule: bool(), column });
+/** Inputs of a {@link WebDomain}. */
+export type WebDomainArgs = ArgsOf<typeof fields>;
+/** Outputs of a {@link WebDomain}: every input as stored, the computed outputs, and `domainId` (the panel id as a number). */
+export type WebDomainOutputs = OutputsOf<typeof fields, typeof computed, "domainId">;
 
 const decl: Declaration<api.WebDomainRow> = {
     kind: "webDomain",
     type: "WebDomain",
     idOutput: "domainId",
     deleteBeforeReplace: true, // the panel refuses a second site with the same domain
-    fields: {
-        domain: { rule: domainName(), required: true, column: "domain" },
-        serverId: { rule: serverIdRule, default: (d) => d.serverId, replaces: true, column: "server_id" },
-        clientId: ownerField(clientIdRule),
-        ipAddress: { rule: (v, n) => (v === "*" ? "*" : ipv4()(v, n)), default: "*", column: "ip_address" },
-        subdomain: { rule: oneOf(["www", "*", ""] as const), default: "www", column: "subdomain" },
-        php: { rule: oneOf(["php-fpm", "fast-cgi", "mod", "no"] as const), default: "php-fpm", column: "php" },
-        serverPhpId: { rule: int(0, 2147483647), default: 0, column: "server_php_id" },
-        pm: { rule: oneOf(["ondemand", "dynamic", "static"] as const), default: "ondemand", column: "pm" },
-        pmMaxChildren: { rule: int(1, 10000), default: 10, column: "pm_max_children" },
-        pmStartServers: { rule: int(1, 10000), default: 2, column: "pm_start_servers" },
-        pmMinSpareServers: { rule: int(1, 10000), default: 1, column: "pm_min_spare_servers" },
-        pmMaxSpareServers: { rule: int(1, 10000), default: 5, column: "pm_max_spare_servers" },
-        pmProcessIdleTimeout: { rule: int(1, 86400, "seconds"), default: 10, column: "pm_process_idle_timeout" },
-        pmMaxRequests: { rule: int(0, 2147483647), default: 0, column: "pm_max_requests" },
-        hdQuota: { rule: int(-1, 2147483647, "MB, -1 = unlimited"), default: -1, column: "hd_quota" },
-        trafficQuota: { rule: int(-1, 2147483647, "MB, -1 = unlimited"), default: -1, column: "traffic_quota" },
-        suexec: { ...flag("suexec"), default: true },
-        // An int column, unlike the other checkboxes.
-        errordocs: { rule: bool(), default: true, column: "errordocs", write: (v) => (v ? 1 : 0), read: (r) => Number(r.errordocs) === 1 },
-        allowOverride: { rule: str({ maxLength: 255 }), default: "All", column: "allow_override" },
-        httpPort: { rule: int(1, 65535), default: 80, column: "http_port" },
-        httpsPort: { rule: int(1, 65535), default: 443, column: "https_port" },
-        ssl: { ...flag("ssl"), default: false },
-        sslLetsencrypt: { ...flag("ssl_letsencrypt"), default: false },
-        rewriteToHttps: { ...flag("rewrite_to_https"), default: false },
-        statsType: { rule: oneOf(["awstats", "webalizer", "goaccess", ""] as const), default: "awstats", column: "stats_type" },
-        logRetention: { rule: int(1, 1000, "days"), default: 30, column: "log_retention" },
-        active: { ...flag("active"), default: true },
-        adopt: adoptField,
-    },
-    computed: {
-        documentRoot: (r) => r.document_root,
-        systemUser: (r) => r.system_user,
-        systemGroup: (r) => r.system_group,
-    },
+    fields,
+    computed,
 
     checkMore(_declared, o, fail) {
         const known = (...k: string[]) => k.every((f) => o[f] !== undefined && !isUnknown(o[f]));
@@ -248,19 +197,12 @@ function siteMoveRefused(from: number, to: number): string {
     );
 }
 
-export const webDomainOps = ops(decl);
-export const webDomainDeclaration = decl;
-
-/** The module-level provider object for WebDomain (serialized into state; holds no credential). */
-export const webDomainProvider = makeProvider("webDomain");
+/** The operations, the provider object (serialized into state; holds no credential) and the class. */
+export const webDomain = defineResource<WebDomainArgs, WebDomainOutputs>(decl);
 
 /**
  * A website (Sites → Website) in ISPConfig. Replaces on: `serverId`. `clientId` cannot change.
  * Updates send the full PHP-FPM and log settings, so an unrelated change never resets them.
  */
-export class WebDomain extends pulumi.dynamic.Resource {
-    constructor(name: string, args: WebDomainArgs, opts?: pulumi.CustomResourceOptions) {
-        super(...resourceArgs(decl, webDomainProvider, name, args, opts));
-    }
-}
-export interface WebDomain extends WebDomainOutputs {}
+export const WebDomain = webDomain.Resource;
+export type WebDomain = InstanceType<typeof WebDomain>;

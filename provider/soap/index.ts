@@ -1,5 +1,6 @@
 /** The client layer: speaks ISPConfig's SOAP wire and knows nothing of its tables. */
 export * from "./value";
+export * from "./caller";
 export * from "./errors";
 export * from "./envelope";
 export * from "./decode";

@@ -1,4 +1,4 @@
-import { Caller } from "../api/caller";
+import { Caller } from "./caller";
 import { MAX_RESPONSE_BYTES, decodeResponse } from "./decode";
 import { encodeRequest, soapAction, soapUri } from "./envelope";
 import { AuthError, ISPConfigError } from "./errors";

@@ -12,11 +12,11 @@ async function main() {
     if (mode === "serialize") {
         const { serializeFunction } = require("@pulumi/pulumi/runtime");
         const kinds = {
-            dnsZone: require(path.join(bin, "resources", "dnsZone")).dnsZoneProvider,
-            aRecord: require(path.join(bin, "resources", "aRecord")).aRecordProvider,
-            webDomain: require(path.join(bin, "resources", "webDomain")).webDomainProvider,
-            mailDomain: require(path.join(bin, "resources", "mailDomain")).mailDomainProvider,
-            mailbox: require(path.join(bin, "resources", "mailbox")).mailboxProvider,
+            dnsZone: require(path.join(bin, "resources", "dnsZone")).dnsZone.provider,
+            aRecord: require(path.join(bin, "resources", "aRecord")).aRecord.provider,
+            webDomain: require(path.join(bin, "resources", "webDomain")).webDomain.provider,
+            mailDomain: require(path.join(bin, "resources", "mailDomain")).mailDomain.provider,
+            mailbox: require(path.join(bin, "resources", "mailbox")).mailbox.provider,
         };
         const out = {};
         for (const [k, p] of Object.entries(kinds)) out[k] = (await serializeFunction(() => p, { allowSecrets: true })).text;

@@ -1,0 +1,81 @@
+import * as path from "node:path";
+import * as ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+/*
+ * What a user's editor shows: the Args and Outputs types are derived from each resource's field
+ * table, so these check, through the TypeScript language service over a small user program,
+ * that they type-check as a user expects and carry the field's JSDoc to the hover.
+ */
+const root = path.join(__dirname, "..");
+const file = path.join(root, "test", "__user_program__.ts");
+const program = `
+import * as pulumi from "@pulumi/pulumi";
+import * as ispconfig from "pulumi-ispconfig";
+const cfg = new pulumi.Config();
+const zone = new ispconfig.DnsZone("zone", { origin: "example.com", ns: "ns1.example.com", mbox: "h@example.com", ttl: 600 });
+new ispconfig.ARecord("www", { zoneId: zone.id, name: "www", address: "192.0.2.1" });
+new ispconfig.WebDomain("site", { domain: "example.com", php: "php-fpm", pm: cfg.require("pm") });
+new ispconfig.Mailbox("box", { email: "a@example.com", password: cfg.requireSecret("pw"), quota: 10 });
+// @ts-expect-error ttl is a number
+new ispconfig.DnsZone("z2", { origin: "e.com", ns: "n.e.com", mbox: "m@e.com", ttl: "600" });
+// @ts-expect-error origin is required
+new ispconfig.DnsZone("z3", { ns: "n.e.com", mbox: "m@e.com" });
+// @ts-expect-error type is not an input: every ARecord is an A record
+new ispconfig.ARecord("a2", { zoneId: 1, name: "www", address: "192.0.2.1", type: "A" });
+// @ts-expect-error no such input
+new ispconfig.MailDomain("m", { domain: "e.com", quota: 5 });
+const ttl: pulumi.Output<number> = zone.ttl;
+const serial: pulumi.Output<number> = zone.serial;
+const zoneId: pulumi.Output<number> = zone.zoneId;
+const owner: pulumi.Output<number> = zone.clientId;
+export const used = [ttl, serial, zoneId, owner];
+const site = new ispconfig.WebDomain("s2", { domain: "example.org" });
+export const root: pulumi.Output<string> = site.documentRoot;
+`;
+
+function languageService() {
+    const config = ts.readConfigFile(path.join(root, "tsconfig.json"), ts.sys.readFile).config;
+    const options = ts.parseJsonConfigFileContent(config, ts.sys, root).options;
+    const host: ts.LanguageServiceHost = {
+        getScriptFileNames: () => [file],
+        getScriptVersion: () => "1",
+        getScriptSnapshot: (f) => (f === file ? ts.ScriptSnapshot.fromString(program) : ts.sys.fileExists(f) ? ts.ScriptSnapshot.fromString(ts.sys.readFile(f)!) : undefined),
+        getCurrentDirectory: () => root,
+        getCompilationSettings: () => ({ ...options, noEmit: true }),
+        getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+        fileExists: (f) => f === file || ts.sys.fileExists(f),
+        readFile: (f) => (f === file ? program : ts.sys.readFile(f)),
+        directoryExists: ts.sys.directoryExists,
+        getDirectories: ts.sys.getDirectories,
+    };
+    return ts.createLanguageService(host);
+}
+
+describe("a user's program, as the editor sees it", () => {
+    const ls = languageService();
+
+    it("type-checks: right inputs pass, wrong types, missing required and unknown inputs are errors, outputs are typed", () => {
+        const diags = [...ls.getSyntacticDiagnostics(file), ...ls.getSemanticDiagnostics(file)].map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+        expect(diags).toEqual([]);
+    }, 60_000);
+
+    it("hover over an input shows the field's JSDoc (default and what a change does)", () => {
+        const hover = (needle: string) => {
+            const qi = ls.getQuickInfoAtPosition(file, program.indexOf(needle))!;
+            return ts.displayPartsToString(qi.documentation);
+        };
+        expect(hover("ttl: 600")).toMatch(/Default 3600/);
+        expect(hover('php: "php-fpm"')).toMatch(/PHP mode/);
+        expect(hover("zoneId: zone.id")).toMatch(/Changing it replaces the record/);
+        expect(hover("quota: 10")).toMatch(/Quota in MB/);
+    });
+
+    it("completion inside a resource's args offers its inputs with their docs, and an enum's values", () => {
+        const at = program.indexOf('php: "php-fpm"');
+        const entries = ls.getCompletionsAtPosition(file, at, {})!.entries.map((e) => e.name);
+        expect(entries).toEqual(expect.arrayContaining(["php", "hdQuota", "clientId", "ssl", "logRetention", "adopt"]));
+        const values = ls.getCompletionsAtPosition(file, at + 'php: "'.length, {})!.entries.map((e) => e.name);
+        expect(values).toEqual(expect.arrayContaining(["php-fpm", "fast-cgi", "mod", "no"]));
+    });
+});
