@@ -105,9 +105,14 @@ async function main() {
         const info = emu.table("mail_user").find((r) => String(r.email).startsWith("info@"))!;
         await admin.call("mail_user_delete", Number(info.mailuser_id));
         const r = await dev.refresh();
-        const p = await dev.preview();
+        const p = await dev.preview({ diff: true });
         const u = await dev.up();
-        return { refresh: summary(r), refreshStdout: r.stdout.slice(-3000), preview: p.changeSummary, changes: summary(u), tables: tables() };
+        return {
+            refresh: summary(r), refreshStdout: r.stdout.slice(-3000), preview: p.changeSummary, changes: summary(u), tables: tables(),
+            // The lines of `preview --diff` that name a changed property (after refresh, read hands
+            // back the declared fields as stored, so the engine can show which one drifted).
+            previewDiffLines: p.stdout.split("\n").filter((l) => /^\s*[~+-]\s+\w+:/.test(l.replace(/\x1b\[[0-9;]*m/g, ""))).map((l) => l.replace(/\x1b\[[0-9;]*m/g, "").trim()),
+        };
     });
     await step("5 origin change", async () => {
         await dev.setConfig("customer-site:domain", { value: "dev2.customer.example" });

@@ -83,6 +83,8 @@ describe("the customer-site example through the Pulumi CLI", () => {
         const s = get("4 drift");
         expect(s.refresh).toMatchObject({ update: 1, delete: 1 });
         expect(s.preview).toMatchObject({ create: 1, update: 1 });
+        // `preview --diff` after the refresh names the drifted field and both values.
+        expect(s.previewDiffLines.join("\n")).toMatch(/~ address: "203\.0\.113\.99" => "192\.0\.2\.10"/);
         expect(s.tables.dns_rr.find((r: Row) => r.name === "www").data).toBe("192.0.2.10");
         expect(s.tables.mail_user.map((m: Row) => m.email).sort()).toEqual(["admin@dev.customer.example", "info@dev.customer.example"]);
     });
