@@ -8,7 +8,7 @@
 #      (override the pulumi-ispconfig directory with PULUMI_ISPCONFIG_CACHE);
 #   3. otherwise it builds that binary from the Go module proxy (tools/pulumi-cli pins the version,
 #      go.sum pins the dependencies): several minutes, ~2 GiB of memory, needs `go` >= 1.25.
-# The pinned version is the one in tools/pulumi-cli/go.mod; it matches @pulumi/pulumi in package.json.
+# The pinned version is the one in tools/pulumi-cli/go.mod; it matches the @pulumi/pulumi devDependency.
 # The cache's bin/ also gets scripts/pulumi-resource-pulumi-nodejs, the plugin that runs dynamic
 # providers, and scripts/pulumi-language-nodejs, a stand-in for the Node language host (which the
 # proxy does not serve), so `pulumi up` of a Pulumi.yaml project works and the printed directory
@@ -25,7 +25,7 @@ die() { log "error: $*"; exit 1; }
 
 version=$(awk '$1 == "github.com/pulumi/pulumi/pkg/v3" { print $2; exit }' "$moddir/go.mod")
 [ -n "$version" ] || die "no github.com/pulumi/pulumi/pkg/v3 requirement in $moddir/go.mod"
-sdk_version=$(node -p 'require(process.argv[1]).dependencies["@pulumi/pulumi"]' "$repo/package.json" 2>/dev/null || true)
+sdk_version=$(node -p 'require(process.argv[1]).devDependencies["@pulumi/pulumi"]' "$repo/package.json" 2>/dev/null || true)
 if [ -n "$sdk_version" ] && [ "v$sdk_version" != "$version" ]; then
     log "warning: tools/pulumi-cli pins $version but package.json has @pulumi/pulumi $sdk_version"
 fi
