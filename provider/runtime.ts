@@ -1,6 +1,6 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { Caller } from "./api/caller";
-import { ConnectionSettings, readSettings } from "./connection";
+import { ConnectionSettings, missingConnection, readSettings } from "./connection";
 import { getSharedSession } from "./soap/sharedSession";
 import { redactSecrets } from "./soap/redact";
 import { OpsContext, ResourceOps } from "./resources/ops";
@@ -30,6 +30,10 @@ let configGet: (key: string) => string | undefined = () => undefined;
 /** Called by the engine (through the provider object) with the stack's config. */
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
     configGet = (key) => req.config.get(key);
+    // check never calls the panel, so without this a preview of a stack that can never deploy
+    // passes. The engine stops at the first failed check: the message appears once.
+    const missing = missingConnection(configGet);
+    if (missing) throw missing;
 }
 
 /** For tests and programs that drive the providers directly: set config values by key. */
