@@ -69,6 +69,18 @@ describe("transport errors name the cause and the fix", () => {
         expect(e.message).toMatch(/dropped a plain-HTTP request: if the panel serves HTTPS on this port .*the endpoint must start with https:\/\//);
     });
 
+    it.each([
+        ["Apache", `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>400 Bad Request</title>\n</head><body>\n<h1>Bad Request</h1>\n<p>Your browser sent a request that this server could not understand.<br />\nReason: You're speaking plain HTTP to an SSL-enabled server port.<br />\n Instead use the HTTPS scheme to access this URL, please.<br />\n</p>\n</body></html>\n`],
+        ["nginx", `<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>The plain HTTP request was sent to HTTPS port</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`],
+    ])("http:// against %s serving HTTPS on that port (its 400 page): the endpoint must be https://", async (_server, page) => {
+        const base = await listen((_q, r) => {
+            r.writeHead(400, { "Content-Type": "text/html; charset=iso-8859-1" });
+            r.end(page);
+        });
+        const e = await failure(`${base}/remote/index.php`);
+        expect(e.message).toMatch(/^login: http:\/\/127\.0\.0\.1:(\d+) serves HTTPS, and a plain-HTTP request was refused \(HTTP 400\): the endpoint must be https:\/\/127\.0\.0\.1:\1\/remote\/index\.php\.$/);
+    });
+
     it("a certificate we do not trust (self-signed panel): set ispconfig:caFile", async () => {
         const emu = await panel({ tls: true });
         const e = await failure(emu.url);

@@ -74,6 +74,9 @@ export function connectHint(code: string, message: string, url: URL): string {
     return "";
 }
 
+/** Apache: "You're speaking plain HTTP to an SSL-enabled server port"; nginx: "The plain HTTP request was sent to HTTPS port". */
+const PLAIN_TO_TLS = /plain HTTP to an SSL-enabled server port|plain HTTP request was sent to HTTPS port/i;
+
 /**
  * An HTTP answer that shows the URL is wrong, before any SOAP is decoded: a redirect (the panel's
  * web UI, or http→https) or a missing page. Nothing ran on the panel in either case.
@@ -200,7 +203,15 @@ export function createTransport(opts: TransportOptions): Transport {
                         if (size > maxBytes) return tooBig();
                         chunks.push(c);
                     });
-                    res.on("end", () => finish(undefined, { status, body: Buffer.concat(chunks).toString("utf8") }));
+                    res.on("end", () => {
+                        const text = Buffer.concat(chunks).toString("utf8");
+                        // Apache and nginx answer plain HTTP on a TLS port with a 400 page whose
+                        // reason is past the start a decode error would quote.
+                        if (status === 400 && !isHttps && PLAIN_TO_TLS.test(text)) {
+                            return finish(new TransportError(`${method}: ${url.protocol}//${url.host} serves HTTPS, and a plain-HTTP request was refused (HTTP 400): the endpoint must be https://${url.host}${url.pathname}.`, { status, maybeApplied: false, method }));
+                        }
+                        finish(undefined, { status, body: text });
+                    });
                     const broke = (e?: any) =>
                         finish(
                             new TransportError(`${method}: the connection broke while the answer arrived${e?.code ? ` (${e.code})` : ""}`, {
