@@ -141,6 +141,22 @@ describe("transport errors name the cause and the fix", () => {
         expect((e as TransportError).maybeApplied).toBe(false);
     });
 
+    it("a port that takes the connection but never completes the TLS handshake: names the firewall, the port, the scheme", async () => {
+        const silent = net.createServer(() => undefined);
+        await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+        const sockets: net.Socket[] = [];
+        silent.on("connection", (c) => sockets.push(c));
+        closers.push(() => new Promise<void>((r) => (sockets.forEach((c) => c.destroy()), silent.close(() => r()))));
+        const port = (silent.address() as net.AddressInfo).port;
+        const s = createSession({ endpoint: `https://127.0.0.1:${port}/remote/index.php`, username: "apiuser", password: PW, timeoutMs: 300 });
+        closers.push(() => s.close());
+        const e = await s.call("server_get_app_version").then(() => undefined, (x) => x);
+        expect(e).toBeInstanceOf(TransportError);
+        expect(e.message).toMatch(/within 300 ms\. No connection to https:\/\/127\.0\.0\.1:\d+ was established in that time: a firewall dropping that port for this machine's IP, a wrong host or port, or a service there that does not speak TLS\./);
+        expect(e.maybeApplied).toBe(false);
+        expect(e.message).not.toContain(PW);
+    });
+
     it("a refused login: the remote user's IP restriction is named among the causes, and the lockout", async () => {
         const emu = await panel();
         const e = await failure(emu.url, { password: "Wrong-Password-1" });

@@ -228,7 +228,10 @@ export function createTransport(opts: TransportOptions): Transport {
             const timer = setTimeout(() => {
                 finish(
                     new TransportError(
-                        `${method}: no complete answer from the panel within ${timeoutMs} ms${written() ? "; the request was sent and may have been carried out" : ""}`,
+                        `${method}: no complete answer from the panel within ${timeoutMs} ms${written() ? "; the request was sent and may have been carried out" : ""}` +
+                            (connected || (req as any).reusedSocket
+                                ? ""
+                                : `. No connection to ${url.protocol}//${url.host} was established in that time: a firewall dropping that port for this machine's IP, a wrong host or port, or${isHttps ? " a service there that does not speak TLS" : " the host being down"}.`),
                         { maybeApplied: written(), method },
                     ),
                 );
