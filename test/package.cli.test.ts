@@ -12,7 +12,8 @@ import { Emulator, startEmulator } from "./emulator";
  * packing builds it), a project made by `pulumi new` from templates/ispconfig-site, the tarball
  * installed into it from the npm registry's cache, and the plain CLI's preview, up and destroy
  * against the test panel. Then the same project with the lowest @pulumi/pulumi we claim, and
- * the newest on Node 22 (a Node binary from the npm registry).
+ * the newest on Node 22 (a Node binary from the npm registry). And `npm install <git url>` of the
+ * committed HEAD, which must build the package on the way.
  */
 const run = promisify(execFile);
 const repo = path.join(__dirname, "..");
@@ -126,6 +127,22 @@ describe("npm pack of a clean checkout", { timeout: 5 * 60_000 }, () => {
         expect(pkg.dependencies?.["@pulumi/pulumi"]).toBeUndefined();
         // npm install <git url> builds through `prepare` (npm pack above ran it too).
         expect(pkg.scripts.prepare).toBe("npm run build");
+    });
+});
+
+describe("npm install <git url>", { timeout: 5 * 60_000 }, () => {
+    it("builds the package while installing it (prepare), and brings the peer SDK along", async () => {
+        // The committed HEAD, as a user's `npm install git+https://…` gets it: npm clones it,
+        // installs its devDependencies, builds, and packs it with the same file list as above.
+        const head = (await run("git", ["rev-parse", "HEAD"], { cwd: repo })).stdout.trim();
+        const dir = path.join(tmp, "from-git");
+        fs.mkdirSync(dir);
+        fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "from-git", private: true }));
+        await sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", `git+file://${repo}#${head}`], { cwd: dir, env: userEnv() });
+        const installed = path.join(dir, "node_modules", "pulumi-ispconfig");
+        expect(fs.readdirSync(installed).sort()).toEqual(["LICENSE", "README.md", "bin", "package.json"]);
+        const loaded = await sh("node", ["-e", "const m = require('pulumi-ispconfig'); console.log(typeof m.DnsZone, require('@pulumi/pulumi/package.json').version)"], { cwd: dir, env: userEnv() });
+        expect(loaded.stdout.trim()).toBe("function 3.248.0");
     });
 });
 
