@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { SETTINGS } from "../provider/connection";
 
 /*
  * What the README promises a newcomer about versions and the panel's rules must stay what the
@@ -64,5 +65,36 @@ describe("the package's paperwork", () => {
 
     it("the README is written for a reader on their own machine", () => {
         expect(readme).not.toMatch(/which this machine has/i);
+    });
+});
+
+describe("the pulumi new template", () => {
+    /** template.config of templates/ispconfig-site/Pulumi.yaml: key → its description, default, secret (a tiny reader for that one block). */
+    function templateConfig(): Map<string, Record<string, string>> {
+        const lines = read("templates/ispconfig-site/Pulumi.yaml").split("\n");
+        const start = lines.indexOf("template:");
+        const out = new Map<string, Record<string, string>>();
+        let inConfig = false;
+        let key = "";
+        for (const line of lines.slice(start + 1)) {
+            if (/^\S/.test(line)) break;
+            if (/^ {2}\S/.test(line)) inConfig = line.trim() === "config:";
+            else if (inConfig && /^ {4}\S/.test(line)) out.set((key = line.trim().replace(/:$/, "")), {});
+            else if (inConfig && /^ {6}\S/.test(line)) {
+                const [, k, v] = /^\s+(\w+):\s*(.*)$/.exec(line)!;
+                out.get(key)![k] = v;
+            }
+        }
+        return out;
+    }
+
+    it("asks for every connection setting the provider requires, each described with its env var, the password as a secret", () => {
+        const config = templateConfig();
+        for (const s of SETTINGS.filter((x) => x.required)) {
+            expect(config.get(s.config)?.description, s.config).toContain(s.env);
+        }
+        expect(config.get("ispconfig:password")?.secret).toBe("true");
+        expect(config.get("infoPassword")?.secret).toBe("true");
+        for (const [k, v] of config) expect(v.description, k).toBeTruthy();
     });
 });
