@@ -7,5 +7,7 @@ export default defineConfig({
         hookTimeout: 60_000,
         // Tests start their own emulator on a free loopback port, so files can run in parallel.
         pool: "forks",
+        // The Pulumi CLI build with visible progress, and a private TMPDIR checked for leftovers.
+        globalSetup: ["test/globalSetup.ts"],
     },
 });

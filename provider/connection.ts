@@ -49,6 +49,29 @@ function intSetting(raw: string | undefined, spec: SettingSpec, fallback: number
     return n;
 }
 
+function rawSetting(get: (configKey: string) => string | undefined, env: NodeJS.ProcessEnv, s: SettingSpec): string | undefined {
+    // An empty config value is as good as unset: the env var still applies.
+    const fromConfig = get(s.config);
+    const v = fromConfig === undefined || fromConfig === "" ? env[s.env] : fromConfig;
+    return v === undefined || v === "" ? undefined : v;
+}
+
+/**
+ * The one error for every required connection setting that is missing (config key and env var
+ * of each), or undefined when all are there. The runtime raises it from `configure`, so that a
+ * preview of a stack that could never deploy fails (once) instead of passing.
+ */
+export function missingConnection(get: (configKey: string) => string | undefined, env: NodeJS.ProcessEnv = process.env): ConfigError | undefined {
+    const missing = SETTINGS.filter((s) => s.required && rawSetting(get, env, s) === undefined);
+    if (missing.length === 0) return undefined;
+    return new ConfigError(
+        `ISPConfig connection is not configured: ${missing
+            .map((s) => `\`${s.config}\` (or env ${s.env})`)
+            .join(", ")} missing. Set them with \`pulumi config set <key> <value>\` ` +
+            "(the password with `--secret`).",
+    );
+}
+
 /**
  * Reads every setting from `get` (stack config) with the environment as fallback.
  * `requireConnection` is false for check/diff, which need only the defaults.
@@ -58,19 +81,9 @@ export function readSettings(
     env: NodeJS.ProcessEnv = process.env,
     requireConnection = true,
 ): ConnectionSettings {
-    const raw = (s: SettingSpec): string | undefined => {
-        const v = get(s.config) ?? env[s.env];
-        return v === undefined || v === "" ? undefined : v;
-    };
-    const missing = SETTINGS.filter((s) => s.required && raw(s) === undefined);
-    if (requireConnection && missing.length > 0) {
-        throw new ConfigError(
-            `ISPConfig connection is not configured: ${missing
-                .map((s) => `\`${s.config}\` (or env ${s.env})`)
-                .join(", ")} missing. Set them with \`pulumi config set <key> <value>\` ` +
-                "(the password with `--secret`).",
-        );
-    }
+    const raw = (s: SettingSpec): string | undefined => rawSetting(get, env, s);
+    const missing = requireConnection ? missingConnection(get, env) : undefined;
+    if (missing) throw missing;
     const spec = (k: keyof ConnectionSettings) => SETTINGS.find((s) => s.key === k)!;
     const insecureRaw = raw(spec("insecure"));
     if (insecureRaw !== undefined && !/^(true|false)$/i.test(insecureRaw)) {

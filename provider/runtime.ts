@@ -1,6 +1,6 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { Caller } from "./api/caller";
-import { ConnectionSettings, readSettings } from "./connection";
+import { ConnectionSettings, missingConnection, readSettings } from "./connection";
 import { getSharedSession } from "./soap/sharedSession";
 import { redactSecrets } from "./soap/redact";
 import { OpsContext, ResourceOps } from "./resources/ops";
@@ -26,15 +26,19 @@ const OPS: Record<ResourceKind, ResourceOps> = {
 };
 
 let configGet: (key: string) => string | undefined = () => undefined;
+/** The stack's config lacks the panel connection (set by configure): every check fails with it. */
+let unconfigured: Error | undefined;
 
 /** Called by the engine (through the provider object) with the stack's config. */
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
     configGet = (key) => req.config.get(key);
+    unconfigured = missingConnection(configGet);
 }
 
 /** For tests and programs that drive the providers directly: set config values by key. */
 export function configureWith(values: Record<string, string | undefined>): void {
     configGet = (key) => values[key];
+    unconfigured = undefined;
 }
 
 export function settings(requireConnection = true): ConnectionSettings {
@@ -62,6 +66,9 @@ export const context: OpsContext = {
  * passwords among the inputs) masked, whatever layer raised them.
  */
 export async function op(kind: ResourceKind, name: keyof ResourceOps, ...args: any[]): Promise<any> {
+    // check never calls the panel, so without this a preview of a stack that can never deploy
+    // passes. A check failure shows once (the engine stops at the first) and without a stack trace.
+    if (name === "check" && unconfigured) return { inputs: args[1], failures: [{ property: "", reason: unconfigured.message }] };
     const impl = OPS[kind][name] as (ctx: OpsContext, ...a: any[]) => Promise<any>;
     try {
         return await runOp(impl, args);

@@ -8,7 +8,7 @@
 #      (override the pulumi-ispconfig directory with PULUMI_ISPCONFIG_CACHE);
 #   3. otherwise it builds that binary from the Go module proxy (tools/pulumi-cli pins the version,
 #      go.sum pins the dependencies): several minutes, ~2 GiB of memory, needs `go` >= 1.25.
-# The pinned version is the one in tools/pulumi-cli/go.mod; it matches @pulumi/pulumi in package.json.
+# The pinned version is the one in tools/pulumi-cli/go.mod; it matches the @pulumi/pulumi devDependency.
 # The cache's bin/ also gets scripts/pulumi-resource-pulumi-nodejs, the plugin that runs dynamic
 # providers, and scripts/pulumi-language-nodejs, a stand-in for the Node language host (which the
 # proxy does not serve), so `pulumi up` of a Pulumi.yaml project works and the printed directory
@@ -25,7 +25,7 @@ die() { log "error: $*"; exit 1; }
 
 version=$(awk '$1 == "github.com/pulumi/pulumi/pkg/v3" { print $2; exit }' "$moddir/go.mod")
 [ -n "$version" ] || die "no github.com/pulumi/pulumi/pkg/v3 requirement in $moddir/go.mod"
-sdk_version=$(node -p 'require(process.argv[1]).dependencies["@pulumi/pulumi"]' "$repo/package.json" 2>/dev/null || true)
+sdk_version=$(node -p 'require(process.argv[1]).devDependencies["@pulumi/pulumi"]' "$repo/package.json" 2>/dev/null || true)
 if [ -n "$sdk_version" ] && [ "v$sdk_version" != "$version" ]; then
     log "warning: tools/pulumi-cli pins $version but package.json has @pulumi/pulumi $sdk_version"
 fi
@@ -88,20 +88,46 @@ if command -v flock >/dev/null 2>&1; then
     flock 9
 fi
 if ! cached_ok; then
-    log "building pulumi $version into $bin (this takes several minutes)"
+    # The build is long and silent by nature: say up front what is happening and for how long,
+    # then show progress, so nobody mistakes it for a hang (inside `npm test`, before any test).
+    log "no Pulumi CLI $version on PATH or in $bin: building it from the Go module proxy, once per machine."
+    log "this takes about 7 minutes on 2 cores (385 s measured, plus ~1 min to download modules the first time; ~2 GiB of memory); progress follows."
     start=$(date +%s)
     tmp="$bin/.pulumi.build.$$"
     trap 'rm -f "$tmp"' EXIT
+    cd "$moddir"
+    export GOWORK=off CGO_ENABLED=0
+    # The denominator for the progress: every package the command needs (std library included).
+    total=$(go list -mod=readonly -deps github.com/pulumi/pulumi/pkg/v3/cmd/pulumi 2>/dev/null | wc -l) || total=0
+    log "downloaded what was missing in $(( $(date +%s) - start ))s; compiling $total packages"
+    every=${PULUMI_ISPCONFIG_PROGRESS_SECONDS:-15}
+    # go build -v names each package as it is compiled (cached ones are not named, so a warm
+    # build ends short of 100%); anything else it prints (errors) is passed through as is.
+    progress() {
+        local n=0 last=$SECONDS line pct
+        while IFS= read -r line; do
+            if [[ $line =~ ^[A-Za-z0-9._~/+-]+$ ]]; then
+                n=$((n + 1))
+                if (( SECONDS - last >= every )); then
+                    last=$SECONDS
+                    pct=$(( total > 0 ? (n * 100 / total > 100 ? 100 : n * 100 / total) : 0 ))
+                    log "compiled $n of $total packages (${pct}%), $(( $(date +%s) - start ))s so far"
+                fi
+            else
+                printf '%s\n' "$line" >&2
+            fi
+        done
+    }
     # As Pulumi's Makefile: the version is stamped with -X; as its release builds: static, stripped.
     # Niced, so that tests running alongside (vitest runs files in parallel) keep their CPU.
     nice=()
     if command -v nice >/dev/null 2>&1; then nice=(nice -n 10); fi
-    (
-        cd "$moddir"
-        GOWORK=off CGO_ENABLED=0 "${nice[@]}" go build -mod=readonly -trimpath \
-            -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
-            -o "$tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-    ) >&2 || die "go build of github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$version failed (see above)"
+    if ! "${nice[@]}" go build -v -mod=readonly -trimpath \
+        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
+        -o "$tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi 2>&1 | progress; then
+        die "go build of github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$version failed (see above)"
+    fi
+    cd "$repo"
     mv -f "$tmp" "$bin/pulumi"
     trap - EXIT
     log "built $("$bin/pulumi" version 2>/dev/null) in $(( $(date +%s) - start ))s, $(du -h "$bin/pulumi" | cut -f1)"

@@ -46,7 +46,11 @@ export interface Workspace {
  * provider plugin there, and the plugin resolves @pulumi/pulumi from there), outside the repo
  * so the Automation API never rewrites the example's Pulumi.yaml.
  */
-export async function prepareWorkspace(dir = fs.mkdtempSync(path.join(os.tmpdir(), "ispconfig-e2e-"))): Promise<Workspace> {
+export async function prepareWorkspace(given?: string): Promise<Workspace> {
+    const dir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), "ispconfig-e2e-"));
+    // The state, PULUMI_HOME and project are throw-away: they go when the driver ends, however
+    // it ends (the demo is often left with Ctrl-C). A directory the caller chose is the caller's.
+    if (given === undefined) removeOnExit(dir);
     const project = path.join(dir, "project");
     const stateDir = path.join(dir, "state");
     for (const d of [project, stateDir, path.join(dir, "home")]) fs.mkdirSync(d, { recursive: true });
@@ -69,6 +73,17 @@ export async function prepareWorkspace(dir = fs.mkdtempSync(path.join(os.tmpdir(
     // program's cwd), so that is where @pulumi/pulumi must resolve from.
     process.chdir(project);
     return { dir, stateDir, project, envVars, cli: await pulumiCli() };
+}
+
+function removeOnExit(dir: string): void {
+    const remove = () => fs.rmSync(dir, { recursive: true, force: true });
+    process.once("exit", remove);
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        process.once(signal, () => {
+            remove();
+            process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+        });
+    }
 }
 
 /** The customer-site example as a stack of this workspace, with `config` set. */

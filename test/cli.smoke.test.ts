@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const repo = path.join(__dirname, "..");
-const sdkVersion: string = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).dependencies["@pulumi/pulumi"];
+const sdkVersion: string = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).devDependencies["@pulumi/pulumi"]; // the repo's pinned SDK (users bring their own, a peer)
 const secret = "s3cr3t-smoke-pw";
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -20,9 +20,15 @@ let steps: Step[] = [];
 let clientGroup = 0;
 const get = (name: string) => steps.find((s) => s.step.startsWith(name))!;
 
+let resultsDir = "";
+afterAll(() => {
+    if (resultsDir) fs.rmSync(resultsDir, { recursive: true, force: true });
+});
+
 beforeAll(async () => {
     if (!fs.existsSync(driver)) throw new Error("bin/ is missing: run `npm run build` first (npm test does)");
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ispc-e2e-")), "results.json");
+    resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), "ispc-e2e-"));
+    const out = path.join(resultsDir, "results.json");
     const r = await run(process.execPath, [driver, out], { cwd: repo, timeout: 45 * 60_000, maxBuffer: 64 << 20 }).catch((e) => {
         throw new Error(`e2e driver failed: ${e.message}\n${String(e.stdout ?? "").slice(-2000)}\n${String(e.stderr ?? "").slice(-4000)}`);
     });

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -15,9 +15,15 @@ const repo = path.join(__dirname, "..");
 const driver = path.join(repo, "bin", "scripts", "faults.js");
 let results: any[] = [];
 
+let resultsDir = "";
+afterAll(() => {
+    if (resultsDir) fs.rmSync(resultsDir, { recursive: true, force: true });
+});
+
 beforeAll(async () => {
     if (!fs.existsSync(driver)) throw new Error("bin/ is missing: run `npm run build` first (npm test does)");
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ispc-faults-")), "results.json");
+    resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), "ispc-faults-"));
+    const out = path.join(resultsDir, "results.json");
     const r = await run(process.execPath, [driver, out], { cwd: repo, timeout: 60 * 60_000, maxBuffer: 64 << 20 }).catch((e) => {
         throw new Error(`fault driver failed: ${e.message}\n${String(e.stdout ?? "").slice(-3000)}\n${String(e.stderr ?? "").slice(-4000)}`);
     });

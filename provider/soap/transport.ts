@@ -42,9 +42,70 @@ export interface Transport {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-function tlsHint(code: string): string {
-    if (!/CERT|SELF_SIGNED|ALTNAME|ISSUER|LEAF/.test(code)) return "";
-    return " The panel's TLS certificate is not trusted: set `ispconfig:caFile` to the PEM of the CA that signed it (or, for a throw-away test panel only, `ispconfig:insecure` true).";
+/** Where the panel's remote API lives on a stock install (port 8080, https when the installer set up SSL). */
+const API_PATH = "/remote/index.php";
+const EXAMPLE = "https://panel.example.com:8080/remote/index.php";
+
+/**
+ * The likely cause and the fix for a request that got no HTTP answer, from the error code and
+ * the URL we used. The URL is shown without user info, so no credential can end up here.
+ */
+export function connectHint(code: string, message: string, url: URL): string {
+    const where = `${url.protocol}//${url.host}`;
+    const port = url.port || (url.protocol === "https:" ? "443" : "80");
+    if (/CERT|SELF_SIGNED|ALTNAME|ISSUER|LEAF/.test(code)) {
+        return " The panel's TLS certificate is not trusted (a self-signed panel?): set `ispconfig:caFile` to the PEM of the CA that signed it (for a self-signed certificate, the certificate itself), or, for a throw-away test panel only, `ispconfig:insecure` true.";
+    }
+    if (url.protocol === "https:" && (code === "EPROTO" || /wrong version number|WRONG_VERSION|packet length too long|unknown protocol/i.test(message))) {
+        return ` The server at ${where} answered in plain HTTP, not TLS: the endpoint says https:// but this port does not speak it. Use the port where the panel serves HTTPS (8080 on a stock install with SSL), or http://${url.host}${url.pathname} if the panel really serves plain HTTP (only on a network you trust: set \`ispconfig:insecure\` true unless it is this machine).`;
+    }
+    if (url.protocol === "http:" && (code === "ECONNRESET" || code === "EPIPE" || /socket hang up|Parse Error/i.test(message))) {
+        return ` The server at ${where} dropped a plain-HTTP request: if the panel serves HTTPS on this port (the usual for 8080), the endpoint must start with https://.`;
+    }
+    if (code === "ECONNREFUSED") {
+        return port === "8080"
+            ? ` Nothing accepts connections on ${where}: is the panel (its web server) running, and does a firewall allow port 8080 from this machine?`
+            : ` Nothing accepts connections on ${where}: is the port right? ISPConfig's panel and its remote API listen on port 8080 on a stock install (${EXAMPLE}).`;
+    }
+    if (code === "ENOTFOUND" || code === "EAI_AGAIN") return ` The host name ${url.hostname} does not resolve: check the endpoint's spelling and this machine's DNS.`;
+    if (code === "ETIMEDOUT" || code === "EHOSTUNREACH" || code === "ENETUNREACH") {
+        return ` ${where} did not answer the connection: a firewall may drop it (the panel's port must be open to this machine's IP), or the host is down.`;
+    }
+    return "";
+}
+
+/** Apache: "You're speaking plain HTTP to an SSL-enabled server port"; nginx: "The plain HTTP request was sent to HTTPS port". */
+const PLAIN_TO_TLS = /plain HTTP to an SSL-enabled server port|plain HTTP request was sent to HTTPS port/i;
+
+/**
+ * An HTTP answer that shows the URL is wrong, before any SOAP is decoded: a redirect (the panel's
+ * web UI, or http→https) or a missing page. Nothing ran on the panel in either case.
+ */
+function wrongPlace(status: number, location: string | undefined, url: URL, method: string): TransportError | undefined {
+    const shown = `${url.protocol}//${url.host}${url.pathname}`;
+    if (status === 404) {
+        return new TransportError(
+            `${method}: ${shown} does not exist on the panel (HTTP 404). The endpoint must be the panel's remote API, ending in ${API_PATH}, e.g. ${EXAMPLE}.`,
+            { status, maybeApplied: false, method },
+        );
+    }
+    if (status >= 300 && status < 400) {
+        let to = "";
+        try {
+            const target = new URL(location ?? "", url);
+            to = ` to ${target.protocol}//${target.host}${target.pathname}`;
+            if (target.protocol !== url.protocol && target.host === url.host) {
+                return new TransportError(`${method}: the panel redirects ${shown}${to} (HTTP ${status}): set the endpoint to ${target.protocol}//${target.host}${target.pathname.endsWith(API_PATH) ? target.pathname : API_PATH}.`, { status, maybeApplied: false, method });
+            }
+        } catch {
+            // No usable Location: the advice below still holds.
+        }
+        return new TransportError(
+            `${method}: the panel redirects ${shown}${to} (HTTP ${status}), which is its web interface, not the remote API: the endpoint must end in ${API_PATH}, e.g. ${EXAMPLE}.`,
+            { status, maybeApplied: false, method },
+        );
+    }
+    return undefined;
 }
 
 function isLoopback(hostname: string): boolean {
@@ -124,6 +185,11 @@ export function createTransport(opts: TransportOptions): Transport {
                 (res) => {
                     gotResponse = true;
                     const status = res.statusCode ?? 0;
+                    const misplaced = wrongPlace(status, res.headers.location, url, method);
+                    if (misplaced) {
+                        res.resume();
+                        return finish(misplaced);
+                    }
                     const tooBig = () => {
                         finish(new TransportError(`${method}: the panel's answer exceeds ${maxBytes} bytes; refused`, { status, maybeApplied: true, method }));
                         req.destroy();
@@ -137,7 +203,15 @@ export function createTransport(opts: TransportOptions): Transport {
                         if (size > maxBytes) return tooBig();
                         chunks.push(c);
                     });
-                    res.on("end", () => finish(undefined, { status, body: Buffer.concat(chunks).toString("utf8") }));
+                    res.on("end", () => {
+                        const text = Buffer.concat(chunks).toString("utf8");
+                        // Apache and nginx answer plain HTTP on a TLS port with a 400 page whose
+                        // reason is past the start a decode error would quote.
+                        if (status === 400 && !isHttps && PLAIN_TO_TLS.test(text)) {
+                            return finish(new TransportError(`${method}: ${url.protocol}//${url.host} serves HTTPS, and a plain-HTTP request was refused (HTTP 400): the endpoint must be https://${url.host}${url.pathname}.`, { status, maybeApplied: false, method }));
+                        }
+                        finish(undefined, { status, body: text });
+                    });
                     const broke = (e?: any) =>
                         finish(
                             new TransportError(`${method}: the connection broke while the answer arrived${e?.code ? ` (${e.code})` : ""}`, {
@@ -154,7 +228,10 @@ export function createTransport(opts: TransportOptions): Transport {
             const timer = setTimeout(() => {
                 finish(
                     new TransportError(
-                        `${method}: no complete answer from the panel within ${timeoutMs} ms${written() ? "; the request was sent and may have been carried out" : ""}`,
+                        `${method}: no complete answer from the panel within ${timeoutMs} ms${written() ? "; the request was sent and may have been carried out" : ""}` +
+                            (connected || (req as any).reusedSocket
+                                ? ""
+                                : `. No connection to ${url.protocol}//${url.host} was established in that time: a firewall dropping that port for this machine's IP, a wrong host or port, or${isHttps ? " a service there that does not speak TLS" : " the host being down"}.`),
                         { maybeApplied: written(), method },
                     ),
                 );
@@ -173,7 +250,7 @@ export function createTransport(opts: TransportOptions): Transport {
                 const stale = !closed && !!(req as any).reusedSocket && (code === "ECONNRESET" || code === "EPIPE") && !gotResponse;
                 finish(
                     new TransportError(
-                        `${method}: ${sent ? "the connection to the panel broke after the request was sent" : "could not reach the panel"} (${code || e.message}).${tlsHint(code)}`,
+                        `${method}: ${sent ? "the connection to the panel broke after the request was sent" : "could not reach the panel"} (${code || e.message}).${(req as any).reusedSocket ? "" : connectHint(code, String(e.message ?? ""), url)}`,
                         { maybeApplied: sent || stale, method, stale },
                     ),
                 );

@@ -65,6 +65,9 @@ export interface Emulator {
 const HTML_500 = `<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1><p>PHP Fatal error: Uncaught Error: Call to a member function queryOneRecord() on null in /usr/local/ispconfig/interface/lib/classes/remoting.inc.php:92</p></body></html>\n`;
 const PROXY_502 = `<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 
+const NOT_FOUND = (path: string) =>
+    `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL ${path.replace(/[<>&"]/g, "")} was not found on this server.</p>\n</body></html>\n`;
+
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
     const panel = new Panel(opts);
     let latency = opts.latencyMs ?? 0;
@@ -101,6 +104,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
             if (--inFlight === 0) busy += performance.now() - busySince;
         };
         res.on("close", done);
+        // As the real panel: the SOAP server is remote/index.php and nothing else, so a client
+        // pointed at the wrong path meets the same 404 page it would meet there.
+        if ((req.url ?? "").split("?")[0] !== "/remote/index.php") {
+            req.resume();
+            return send(res, 404, NOT_FOUND(req.url ?? "/"), "text/html; charset=iso-8859-1");
+        }
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", async () => {
