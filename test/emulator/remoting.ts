@@ -16,6 +16,33 @@ export class Fault extends Error {
     }
 }
 
+/**
+ * What the real panel sends when ISPConfig's form layer finds no primary id: `app->error()`
+ * prints the UI's alert box and exits, so the SOAP client gets HTTP 200, text/html, and this
+ * body (captured from the panel, byte for byte). It happens wherever `increase_serial` looks
+ * up a zone it cannot find: `dns_a_delete(missing id, true)` (it reads the zone of the record
+ * before deleting), `dns_a_update`/`dns_a_add` with update_serial and no (or a missing) `zone`.
+ */
+export const PRIMARY_ID_MISSING_PAGE =
+    `<div class='alert alert-danger clear'>\n  <div class='alert-label'><strong><tmpl_var name="error_txt"></strong></div>\n` +
+    `  <div class='alert-content'>\n    <ul style="list-style-type:none">\n      <li>Primary ID fehlt!</li>\n    </ul>\n  </div>\n</div>\n`;
+
+/** An answer that is a web page, not SOAP (the server sends it with HTTP 200 as text/html). */
+export class HtmlPage extends Error {
+    constructor(readonly body: string) {
+        super("html page");
+    }
+}
+
+/** PHP's `if ($x)`: the handlers test update_serial this way, so 1, "1" and even "false" count as true. */
+export function phpTruthy(v: Val | undefined): boolean {
+    if (v === undefined || v === null || v === false || v === 0) return false;
+    if (typeof v === "string") return v !== "" && v !== "0";
+    if (Array.isArray(v)) return v.length > 0;
+    if (typeof v === "object") return Object.keys(v).length > 0;
+    return true;
+}
+
 export interface RemoteUser {
     username: string;
     password: string;
@@ -545,10 +572,16 @@ export class Panel {
         if (str(row.stamp) === "") throw new Fault("database_error", `Incorrect datetime value: '' for column \`dbispconfig\`.\`dns_rr\`.\`stamp\` at row 1 ${sql}`);
     }
 
-    /** update_serial: next YYYYMMDDnn serial, written through dns_zone_update with the SAME client_id (§6.4). */
-    private increaseSerial(clientId: Val, zoneId: Val): void {
-        const zone = this.find("dns_soa", zoneId);
-        if (!zone) return;
+    /**
+     * update_serial: `increase_serial` reads the zone named by the call's own params (not the
+     * stored row) through dns_zone_get, and writes the next YYYYMMDDnn serial through
+     * dns_zone_update with the SAME client_id (§6.4). A zone it cannot find leaves it with no
+     * primary id, and the panel answers with the UI's error page instead of SOAP.
+     */
+    private increaseSerial(clientId: Val, zoneId: Val | undefined): void {
+        if (isNum(zoneId) && Number(zoneId) <= 0 && Number(zoneId) !== -1) throw new Fault("invalid_id", "The ID has to be > 0 or -1.");
+        const zone = isNum(zoneId) && Number(zoneId) > 0 ? this.find("dns_soa", zoneId!) : undefined;
+        if (!zone) throw new HtmlPage(PRIMARY_ID_MISSING_PAGE);
         const d = new Date(this.now() * 1000);
         const today = Number(`${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, "0")}${String(d.getUTCDate()).padStart(2, "0")}`) * 100;
         const old = Number(zone.serial);
@@ -570,24 +603,30 @@ export class Panel {
         }
         const row = this.insert("dns_rr", clientId, values);
         if (!("stamp" in p)) row.stamp = "0000-00-00 00:00:00";
-        if (updateSerial === true) this.increaseSerial(clientId, row.zone);
+        // The record is stored before the zone is looked up: a missing zone still keeps it.
+        if (phpTruthy(updateSerial)) this.increaseSerial(clientId, p.zone);
         return String(row.id);
     }
 
     fn_dns_a_update(_sid: Val, clientId: Val, id: Val, params: Val, updateSerial?: Val): Val {
         const p = (params ?? {}) as Row;
         const row = this.find("dns_rr", id);
-        if (!row) this.validationFault(this.aErrors({}, false));
-        const keys = this.aErrors(p, true);
+        // A missing id: the params alone are validated as the whole row; if they pass, the
+        // UPDATE matches nothing and answers 0 (no fault).
+        const keys = this.aErrors(p, !!row);
         if (keys.length) this.validationFault(keys);
-        const n = this.merge("dns_rr", row!, clientId, this.rrValues(p, false));
-        if (updateSerial === true) this.increaseSerial(clientId, row!.zone);
+        const n = row ? this.merge("dns_rr", row, clientId, this.rrValues(p, false)) : 0;
+        // Applied before the serial: without `zone` in the params the update is stored and
+        // the answer is the error page.
+        if (phpTruthy(updateSerial)) this.increaseSerial(clientId, p.zone);
         return n;
     }
 
     fn_dns_a_delete(_sid: Val, id: Val, updateSerial?: Val): Val {
         const row = this.find("dns_rr", id);
-        if (row && updateSerial === true) this.increaseSerial(0, row.zone);
+        // The serial first, from the record's zone: a missing record (or zone) gives the error
+        // page and nothing is deleted.
+        if (phpTruthy(updateSerial)) this.increaseSerial(0, row ? row.zone : undefined);
         return this.remove("dns_rr", id);
     }
 
@@ -635,7 +674,12 @@ export class Panel {
         return this.genericGet("mail_user", arg, true);
     }
 
-    private mailUserChecks(p: Row, forUpdate: boolean, self?: Row): void {
+    /**
+     * `full`: validate every field, as for an add, or an update of a missing id (the panel
+     * merges the params into an empty row and validates that). The mail-domain check comes
+     * first and only looks at a given `email` on update (§4: under PHP 8.2 null == null passes).
+     */
+    private mailUserChecks(p: Row, forUpdate: boolean, self?: Row, full = !forUpdate): void {
         if (!forUpdate || "email" in p) {
             const domain = str(p.email).split("@")[1] ?? "";
             if (!this.tables.mail_domain.some((d) => str(d.domain).toLowerCase() === domain.toLowerCase())) {
@@ -649,13 +693,28 @@ export class Panel {
             }
         }
         const keys: string[] = [];
-        if ((!forUpdate || "email" in p) && !/^[\w.+\-]+@[\w.\-]+\.[a-z]{2,}$/i.test(str(p.email))) keys.push("email_error_isemail<br />");
-        if ((!forUpdate || "login" in p) && !/^[_a-z0-9][\w.\-_+@]{1,63}$/.test(str(p.login))) keys.push("login_error_regex<br />");
-        if ((!forUpdate || "quota" in p) && !/^([0-9]{1,})$/.test(str(p.quota))) keys.push("quota_error_value<br />");
+        if ((full || "email" in p) && !/^[\w.+\-]+@[\w.\-]+\.[a-z]{2,}$/i.test(str(p.email))) keys.push("email_error_isemail<br />");
+        if ((full || "login" in p) && !/^[_a-z0-9][\w.\-_+@]{1,63}$/.test(str(p.login))) keys.push("login_error_regex<br />");
+        if ((full || "quota" in p) && !/^([0-9]{1,})$/.test(str(p.quota))) keys.push("quota_error_value<br />");
         if (keys.length === 0 && "email" in p && this.tables.mail_user.some((u) => u !== self && str(u.email).toLowerCase() === str(p.email).toLowerCase())) {
             keys.push("email_error_unique<br />");
         }
         if (keys.length) this.validationFault(keys);
+    }
+
+    /**
+     * Strict sql_mode (§6.1): `purge_trash_days` and `purge_junk_days` are VARCHAR fields in
+     * the form but INT columns, so an add that leaves them out inserts '' and MariaDB refuses
+     * it. The faultstring echoes the statement; only its start is reproduced here (the
+     * provider and the differential test keep the database's own message, never the SQL).
+     */
+    private mailUserStrictCheck(p: Row, owner: { userid: number; groupid: number }): void {
+        if (!this.strict) return;
+        for (const col of ["purge_trash_days", "purge_junk_days"]) {
+            if (isNum(p[col])) continue;
+            const sql = `INSERT INTO \`mail_user\` (\`server_id\`, \`email\`, \`login\`, \`password\`, \`name\`, \`quota\`, …, \`sys_userid\`, \`sys_groupid\`) VALUES ('${str(p.server_id)}', '${str(p.email).toLowerCase()}', '${str(p.login)}', '…', '${str(p.name)}', '${str(p.quota)}', …, '${owner.userid}', '${owner.groupid}')`;
+            throw new Fault("database_error", `Incorrect integer value: '${str(p[col])}' for column \`dbispconfig\`.\`mail_user\`.\`${col}\` at row 1 ${sql}`);
+        }
     }
 
     private mailUserValues(p: Row): Row {
@@ -672,17 +731,18 @@ export class Panel {
 
     fn_mail_user_add(_sid: Val, clientId: Val, params: Val): Val {
         const p = (params ?? {}) as Row;
-        this.owner(clientId);
+        const owner = this.owner(clientId);
         this.mailUserChecks(p, false);
+        this.mailUserStrictCheck(p, owner);
         return String(this.insert("mail_user", clientId, this.mailUserValues(p)).mailuser_id);
     }
 
     fn_mail_user_update(_sid: Val, clientId: Val, id: Val, params: Val): Val {
         const p = (params ?? {}) as Row;
         const row = this.find("mail_user", id);
-        if (!row) this.validationFault(["email_error_isemail<br />", "login_error_regex<br />"]);
-        this.mailUserChecks(p, true, row);
-        return this.merge("mail_user", row!, clientId, this.mailUserValues(p));
+        // A missing id: the params are validated as a whole row; if they pass, 0 rows change.
+        this.mailUserChecks(p, true, row, !row);
+        return row ? this.merge("mail_user", row, clientId, this.mailUserValues(p)) : 0;
     }
 
     fn_mail_user_delete(_sid: Val, id: Val): Val {
