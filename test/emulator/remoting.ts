@@ -356,6 +356,8 @@ export class Panel {
         // shows for columns its request left out); those it was given fall back to ''/0.
         for (const [k, v] of Object.entries(CLIENT_ROW)) row[k] = k in p ? str(p[k]) : CLIENT_ADD_SENT.has(k) ? (/^limit_/.test(k) ? "0" : "") : v;
         row.client_id = id;
+        // Not a form field: klientadd sets it to the reseller the call names (0: none).
+        if ("parent_client_id" in row) row.parent_client_id = String(Number(_reseller) || 0);
         row.sys_userid = 1;
         row.sys_groupid = 1;
         if ("password" in row) row.password = hashPassword(str(p.password));
@@ -521,10 +523,10 @@ export class Panel {
     fn_dns_zone_update(_sid: Val, clientId: Val, id: Val, params: Val): Val {
         const p = (params ?? {}) as Row;
         const row = this.find("dns_soa", id);
-        if (!row) this.validationFault(this.zoneErrors({}, false));
-        const keys = this.zoneErrors(p, true);
+        // A missing id: the params alone are validated as the whole row (0 rows if they pass).
+        const keys = this.zoneErrors(p, !!row);
         if (keys.length) this.validationFault(keys);
-        return this.merge("dns_soa", row!, clientId, this.upperFlags(p, ["active", "dnssec_wanted"]));
+        return row ? this.merge("dns_soa", row, clientId, this.upperFlags(p, ["active", "dnssec_wanted"])) : 0;
     }
 
     fn_dns_zone_delete(_sid: Val, id: Val): Val {
@@ -642,16 +644,20 @@ export class Panel {
     }
 
     private mailDomainErrors(p: Row, forUpdate: boolean): string[] {
-        if (forUpdate && !("domain" in p)) return [];
-        if (str(p.domain) === "") return ["domain_error_empty<br />", "domain_error_regex<br />"];
-        if (!DOMAIN_RE.test(str(p.domain))) return ["domain_error_regex<br />"];
-        return [];
+        const keys: string[] = [];
+        if (!forUpdate || "domain" in p) {
+            if (str(p.domain) === "") keys.push("domain_error_empty<br />", "domain_error_regex<br />");
+            else if (!DOMAIN_RE.test(str(p.domain))) keys.push("domain_error_regex<br />");
+        }
+        // mail_domain_add fills in 'default' first; an update of a missing id validates ''.
+        if ((!forUpdate || "dkim_selector" in p) && !/^[a-z0-9]{1,63}(?:\.[a-z0-9]{1,63})?$/.test(str(p.dkim_selector))) keys.push("dkim_selector_error<br />");
+        return keys;
     }
 
     fn_mail_domain_add(_sid: Val, clientId: Val, params: Val): Val {
         const p = (params ?? {}) as Row;
         this.owner(clientId);
-        const keys = this.mailDomainErrors(p, false);
+        const keys = this.mailDomainErrors({ dkim_selector: "default", ...p }, false);
         if (keys.length === 0 && this.tables.mail_domain.some((r) => str(r.domain).toLowerCase() === str(p.domain).toLowerCase())) keys.push("domain_error_unique<br />");
         if (keys.length) this.validationFault(keys);
         return String(this.insert("mail_domain", clientId, p).domain_id);
@@ -660,10 +666,10 @@ export class Panel {
     fn_mail_domain_update(_sid: Val, clientId: Val, id: Val, params: Val): Val {
         const p = (params ?? {}) as Row;
         const row = this.find("mail_domain", id);
-        if (!row) this.validationFault(this.mailDomainErrors({}, false));
-        const keys = this.mailDomainErrors(p, true);
+        // A missing id: the params alone are validated as the whole row (0 rows if they pass).
+        const keys = this.mailDomainErrors(p, !!row);
         if (keys.length) this.validationFault(keys);
-        return this.merge("mail_domain", row!, clientId, p);
+        return row ? this.merge("mail_domain", row, clientId, p) : 0;
     }
 
     fn_mail_domain_delete(_sid: Val, id: Val): Val {
@@ -692,13 +698,18 @@ export class Panel {
                 throw new Fault("data_processing_error", 'The chosen password does not match the security guidelines. It has to be at least 8 chars in length and have a strength of "Good".');
             }
         }
+        // Field by field in the form's order, each field's validators in theirs (mail_user.tform.php).
         const keys: string[] = [];
-        if ((full || "email" in p) && !/^[\w.+\-]+@[\w.\-]+\.[a-z]{2,}$/i.test(str(p.email))) keys.push("email_error_isemail<br />");
-        if ((full || "login" in p) && !/^[_a-z0-9][\w.\-_+@]{1,63}$/.test(str(p.login))) keys.push("login_error_regex<br />");
-        if ((full || "quota" in p) && !/^([0-9]{1,})$/.test(str(p.quota))) keys.push("quota_error_value<br />");
-        if (keys.length === 0 && "email" in p && this.tables.mail_user.some((u) => u !== self && str(u.email).toLowerCase() === str(p.email).toLowerCase())) {
-            keys.push("email_error_unique<br />");
+        const taken = (col: string) => str(p[col]) !== "" && this.tables.mail_user.some((u) => u !== self && str(u[col]).toLowerCase() === str(p[col]).toLowerCase());
+        if (full || "email" in p) {
+            if (!/^[\w.+\-]+@[\w.\-]+\.[a-z]{2,}$/i.test(str(p.email))) keys.push("email_error_isemail<br />");
+            if (taken("email")) keys.push("email_error_unique<br />");
         }
+        if (full || "login" in p) {
+            if (taken("login")) keys.push("login_error_unique<br />");
+            if (!/^[_a-z0-9][\w.\-_+@]{1,63}$/.test(str(p.login))) keys.push("login_error_regex<br />");
+        }
+        if ((full || "quota" in p) && !/^([0-9]{1,})$/.test(str(p.quota))) keys.push("quota_error_value<br />");
         if (keys.length) this.validationFault(keys);
     }
 
