@@ -6,7 +6,7 @@ import { mailboxProvider } from "../provider/resources/mailbox";
 import { webDomainProvider } from "../provider/resources/webDomain";
 import * as api from "../provider/api";
 import { PRIMARY_ID_MISSING_PAGE } from "./emulator/remoting";
-import { Panel, create, row, startPanel } from "./helpers/panel";
+import { Panel, create, row, startPanel, update } from "./helpers/panel";
 
 /*
  * Issue 11 #8 and #9: what a real ISPConfig 3.2 panel does and the test panel used not to
@@ -119,5 +119,25 @@ describe("issue 11 #9: creates on a panel whose MariaDB runs in strict sql_mode"
         } finally {
             p.emu.setStrictSqlMode(false);
         }
+    });
+});
+
+describe("found by the live suite: mail_domain_update without `domain` rewrites the domain's mailboxes", () => {
+    it("the test panel does what the real one does: the mailbox becomes local@ with an empty maildir", async () => {
+        const d = await create(mailDomainProvider, { domain: "rename1.example.com" });
+        const m = await create(mailboxProvider, { email: "info@rename1.example.com", password: "Corr3ct-Horse!" });
+        await p.raw.call("mail_domain_update", 0, Number(d.id), { active: "n" });
+        expect(row(p, "mail_user", (r) => String(r.mailuser_id) === m.id)).toMatchObject({ email: "info@", maildir: "" });
+    });
+
+    it("a MailDomain update in place (active) leaves its mailboxes' addresses and maildirs alone", async () => {
+        const d = await create(mailDomainProvider, { domain: "rename2.example.com" });
+        const m = await create(mailboxProvider, { email: "info@rename2.example.com", password: "Corr3ct-Horse!" });
+        await update(mailDomainProvider, d.id, d, { domain: "rename2.example.com", active: false });
+        expect(row(p, "mail_domain", (r) => String(r.domain_id) === d.id)!.active).toBe("n");
+        // The API layer's own partial update, as the live suite's drift step uses it.
+        await api.updateMailDomain(p.raw, Number(d.id), { active: true });
+        expect(row(p, "mail_domain", (r) => String(r.domain_id) === d.id)!.active).toBe("y");
+        expect(row(p, "mail_user", (r) => String(r.mailuser_id) === m.id)).toMatchObject({ email: "info@rename2.example.com", maildir: "/var/vmail/rename2.example.com/info" });
     });
 });

@@ -44,14 +44,24 @@ export async function addMailDomain(c: Caller, clientId: number, values: Record<
     return num(await c.call("mail_domain_add", clientId, toDb(values, MAIL_DOMAIN_COLUMNS)));
 }
 
+/**
+ * Quirk "mail_domain_update renames mailboxes": after an update the panel's mail-domain
+ * plugin compares the stored domain with the `domain` in the call's params (not the merged
+ * row) and, when they differ, rewrites every mailbox of the domain to `local@<new domain>`
+ * with a maildir from the server named in the params. An update that leaves `domain` out
+ * (say, only `active`) therefore turned every mailbox into `info@` with an empty maildir
+ * (found by the live suite on a real 3.2 panel). The current domain and server always go along.
+ */
 export async function updateMailDomain(
     c: Caller,
     id: number,
     changes: Record<string, unknown>,
     clientId: number = KEEP_OWNER,
 ): Promise<number> {
-    if (!(await getMailDomain(c, id))) throw new NotFoundError(`mail domain ${id} no longer exists in the panel`, "mail_domain_update");
-    return num(await c.call("mail_domain_update", clientId, id, toDb(changes, MAIL_DOMAIN_COLUMNS)));
+    const current = await getMailDomain(c, id);
+    if (!current) throw new NotFoundError(`mail domain ${id} no longer exists in the panel`, "mail_domain_update");
+    const params = { domain: current.domain, server_id: current.server_id, ...changes };
+    return num(await c.call("mail_domain_update", clientId, id, toDb(params, MAIL_DOMAIN_COLUMNS)));
 }
 
 export async function deleteMailDomain(c: Caller, id: number): Promise<boolean> {

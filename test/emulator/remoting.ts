@@ -669,7 +669,30 @@ export class Panel {
         // A missing id: the params alone are validated as the whole row (0 rows if they pass).
         const keys = this.mailDomainErrors(p, !!row);
         if (keys.length) this.validationFault(keys);
-        return row ? this.merge("mail_domain", row, clientId, p) : 0;
+        if (!row) return 0;
+        const oldDomain = str(row.domain);
+        const n = this.merge("mail_domain", row, clientId, p);
+        this.mailDomainPlugin(oldDomain, p);
+        return n;
+    }
+
+    /**
+     * The interface's mail_mail_domain_plugin on update: it compares the stored domain with the
+     * `domain` of the call's params (the remote API hands it the params, not the merged row)
+     * and, when they differ, rewrites each mailbox of the old domain to `local@<params domain>`
+     * with a maildir from the mail config of the params' server_id. Without `domain` in the
+     * params that is `info@` and an empty maildir.
+     */
+    private mailDomainPlugin(oldDomain: string, p: Row): void {
+        const domain = str(p.domain).toLowerCase();
+        if (oldDomain === "" || oldDomain === domain) return;
+        const layout = Number(p.server_id) === 1 ? SERVER_CONFIG.mail : {};
+        for (const u of this.tables.mail_user) {
+            if (!str(u.email).toLowerCase().endsWith(`@${oldDomain.toLowerCase()}`)) continue;
+            const local = str(u.email).split("@")[0];
+            u.email = `${local}@${domain}`;
+            u.maildir = str(layout.maildir_path).replace(/\[domain\]/g, domain).replace(/\[localpart\]/g, local);
+        }
     }
 
     fn_mail_domain_delete(_sid: Val, id: Val): Val {

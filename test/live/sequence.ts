@@ -188,6 +188,16 @@ export async function runSequence(p: RecordingPanel, o: SequenceOptions): Promis
     await attempt(p, "mailbox update, raw, missing id, full row", () => p.call("mail_user_update", 0, 987654321, { email: `info@${MAIL}`, login: `info@${MAIL}`, quota: 0 }));
     await attempt(p, "mailbox update through the API, missing id", () => api.updateMailUser(p, 987654321, { quota: 0, name: "x" }));
     await attempt(p, "mailboxes of the client", () => p.call("mail_user_get_all_by_client", C));
+    await attempt(p, "mail domain update with a mailbox in it", () => api.updateMailDomain(p, md ?? 0, { active: true }));
+    await attempt(p, "mailbox after the domain update", () => p.call("mail_user_get", mb ?? 0));
+    // What an update without `domain` does to the domain's mailboxes (the API layer never sends that).
+    // (A domain of its own: the rewritten mailbox no longer carries the domain in its address.)
+    const md2 = (await attempt(p, "mail domain add, spare", () => api.addMailDomain(p, C, { server_id: S, domain: `spare.${MAIL}`, active: true }))) as number | undefined;
+    const spare = (await attempt(p, "mailbox add, spare", () => api.addMailUser(p, C, box(`spare@spare.${MAIL}`)))) as number | undefined;
+    await attempt(p, "mail domain update, raw, without domain", () => p.call("mail_domain_update", 0, md2 ?? 0, { active: "y" }));
+    await attempt(p, "mailbox after an update without domain", () => p.call("mail_user_get", spare ?? 0));
+    await attempt(p, "mailbox delete, spare", () => api.deleteMailUser(p, spare ?? 0));
+    await attempt(p, "mail domain delete, spare", () => api.deleteMailDomain(p, md2 ?? 0));
     for (const m of ((await attempt(p, "mail domain cascade: list", () => api.listMailUsersOfDomain(p, MAIL))) as api.MailUserRow[] | undefined) ?? []) {
         await attempt(p, "mail domain cascade: mailbox delete", () => api.deleteMailUser(p, m.mailuser_id));
     }

@@ -33,6 +33,10 @@ export async function findLeftovers(c: Caller): Promise<Leftovers> {
     const sites = rows(await c.call("sites_web_domain_get", { domain: `%${TEST_DOMAIN}` })).filter((s) => ours(s.domain));
     const mailDomains = rows(await c.call("mail_domain_get", { domain: `%${TEST_DOMAIN}` })).filter((d) => ours(d.domain));
     const mailboxes = rows(await c.call("mail_user_get", { email: `%@%${TEST_DOMAIN}` })).filter((m) => ours(String(m.email).split("@")[1]));
+    // By login too: a mail_domain_update without `domain` rewrites addresses to `local@` (mailDomain.ts).
+    for (const m of rows(await c.call("mail_user_get", { login: `%@%${TEST_DOMAIN}` }))) {
+        if (ours(String(m.login).split("@")[1]) && !mailboxes.some((x) => String(x.mailuser_id) === String(m.mailuser_id))) mailboxes.push(m);
+    }
     return { zones, records, sites, mailDomains, mailboxes };
 }
 
