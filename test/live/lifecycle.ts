@@ -242,7 +242,7 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
                 const r = await stack!.refresh();
                 check("drift: refresh", "refresh sees the five changes made in the panel", summary(r).update === 5, summary(r));
                 const out = await stack!.exportStack();
-                const byType = (t: string) => (out.deployment.resources ?? []).find((x: any) => x.type === t)?.outputs ?? {};
+                const byType = (t: string) => (out.deployment.resources ?? []).find((x: any) => String(x.type).endsWith(`:${t.split(":").pop()}`))?.outputs ?? {};
                 check("drift: refresh", "state now holds the panel's values", byType("ispconfig:index:ARecord").address === "203.0.113.99" && byType("ispconfig:index:DnsZone").ttl === 900 && byType("ispconfig:index:WebDomain").hdQuota === 777 && byType("ispconfig:index:MailDomain").active === true && byType("ispconfig:index:Mailbox").quota === 3, [byType("ispconfig:index:ARecord").address, byType("ispconfig:index:DnsZone").ttl, byType("ispconfig:index:WebDomain").hdQuota, byType("ispconfig:index:MailDomain").active, byType("ispconfig:index:Mailbox").quota]);
             });
             await step("drift: up", async () => {
