@@ -12,6 +12,10 @@
  * *.pulumi-ispconfig-test.invalid; the run refuses to start if such objects exist (unless
  * ISPCONFIG_LIVE_CLEAN=1) and removes what it made, also after a failure. Runs as plain
  * Node (compiled), as the engine needs ordinary CommonJS to serialize the providers.
+ *
+ * A new resource kind joins by: a resource in `program` (named under TEST_DOMAIN), a change in
+ * each step's spec, its checks after each step, its table prefix in `kindOf`, and its objects
+ * in sweep.ts; its API calls go into sequence.ts for the differential test.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

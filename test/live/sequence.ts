@@ -47,7 +47,11 @@ export async function runSequence(p: RecordingPanel, o: SequenceOptions): Promis
     const C = o.clientId;
     p.case("login");
     await p.login();
-    await attempt(p, "app version", () => p.call("server_get_app_version"));
+    await attempt(p, "app version", () => api.appVersion(p));
+    await attempt(p, "client exists", () => api.clientExists(p, C));
+    await attempt(p, "client exists, missing", () => api.clientExists(p, 987654));
+    await attempt(p, "client of the admin user", () => api.clientIdOfSysUser(p, 1));
+    await attempt(p, "client of a missing sys_user (API)", () => api.clientIdOfSysUser(p, 987654));
     await attempt(p, "mail layout", () => api.mailServerConfig(p, S));
     await attempt(p, "owner of client", () => api.groupIdOfClient(p, C));
     await attempt(p, "client of an owner group", async () => api.ownerOfGroup(p, (await api.groupIdOfClient(p, C).catch(() => 0)) || 1));
