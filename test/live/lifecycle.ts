@@ -62,6 +62,8 @@ function program(spec: Spec, cfg: LiveConfig) {
         const owner = { clientId: cfg.clientId, serverId: cfg.serverId };
         const zone = new DnsZone("zone", { origin: spec.zone, ns: `ns1.${spec.zone}`, mbox: `hostmaster@${spec.zone}`, ttl: spec.zoneTtl, ...owner });
         const rec = new ARecord("www", { zoneId: zone.id, name: "www", address: spec.address, ttl: spec.recordTtl });
+        // `@` is stored as the UI stores it: the zone's origin.
+        const apex = new ARecord("apex", { zoneId: zone.id, name: "@", address: "192.0.2.20" });
         // deleteBeforeReplace: a forced replacement (`up --replace`) is create-first unless the
         // program says otherwise, and the panel refuses a second site with the same domain.
         const site = new WebDomain("site", {
@@ -70,7 +72,7 @@ function program(spec: Spec, cfg: LiveConfig) {
         }, { deleteBeforeReplace: true });
         const md = new MailDomain("mail", { domain: spec.mail, active: spec.mailActive, ...owner });
         const box = new Mailbox("info", { email: pulumi.interpolate`info@${md.domain}`, password: pw, name: "Info", quota: spec.quotaMb });
-        return { zoneId: zone.id, recordId: rec.id, siteId: site.id, mailDomainId: md.id, mailboxId: box.id, siteUrn: site.urn };
+        return { zoneId: zone.id, recordId: rec.id, apexId: apex.id, siteId: site.id, mailDomainId: md.id, mailboxId: box.id, siteUrn: site.urn };
     };
 }
 
@@ -154,7 +156,7 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
         // ---- 1. up ---------------------------------------------------------------------
         await step("up", async () => {
             const r = await stack!.up();
-            check("up", "creates the five resources", summary(r).create === 6, summary(r));
+            check("up", "creates the five kinds (six resources)", summary(r).create === 7, summary(r));
         });
         let o = await outputs();
         const created = { ...o };
@@ -166,6 +168,8 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
         const recRow = await get("dns_a_get", o.recordId);
         check("up", "ARecord: type column 'A' (not the API's empty type), name and data as declared", recRow?.type === "A" && recRow?.name === "www" && recRow?.data === spec.address, recRow && [recRow.type, recRow.name, recRow.data]);
         check("up", "ARecord: in the zone, owned as the zone, active", Number(recRow?.zone) === Number(o.zoneId) && Number(recRow?.sys_groupid) === Number(zoneRow?.sys_groupid) && recRow?.active === "Y", recRow && [recRow.zone, recRow.sys_groupid, recRow.active]);
+        const apexRow = await get("dns_a_get", o.apexId);
+        check("up", "ARecord '@': stored as the zone's origin with its dot, as the UI stores it", apexRow?.name === `${spec.zone}.` && apexRow?.type === "A", apexRow && [apexRow.name, apexRow.type]);
         const siteRow = await get("sites_web_domain_get", o.siteId);
         check("up", "WebDomain: document root, system user and group of the client", siteRow?.document_root === `/var/www/clients/client${cfg.clientId}/web${o.siteId}` && siteRow?.system_user === `web${o.siteId}` && siteRow?.system_group === `client${cfg.clientId}`, siteRow && [siteRow.document_root, siteRow.system_user, siteRow.system_group]);
         check("up", "WebDomain: PHP-FPM pm_* as declared, log retention, active", siteRow?.php === "php-fpm" && siteRow?.pm === "dynamic" && [siteRow?.pm_max_children, siteRow?.pm_start_servers, siteRow?.pm_min_spare_servers, siteRow?.pm_max_spare_servers].join() === "12,3,2,6" && siteRow?.log_retention === "14" && siteRow?.active === "y", siteRow && [siteRow.php, siteRow.pm, siteRow.pm_max_children, siteRow.pm_start_servers, siteRow.pm_min_spare_servers, siteRow.pm_max_spare_servers, siteRow.log_retention]);
@@ -190,7 +194,7 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
         await step("preview", async () => {
             const before = proxy.methods.length;
             const r = await stack!.preview();
-            check("preview", "shows no change", JSON.stringify(r.changeSummary) === JSON.stringify({ same: 6 }), r.changeSummary);
+            check("preview", "shows no change", JSON.stringify(r.changeSummary) === JSON.stringify({ same: 7 }), r.changeSummary);
             check("preview", "sends no POST to the panel", proxy.methods.length === before, proxy.methods.slice(before));
         });
 
@@ -200,7 +204,7 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
             Object.assign(spec, { zoneTtl: 7200, recordTtl: 600, address: "192.0.2.11", hdQuota: 2000, mailActive: false, quotaMb: 1024 });
             await step("update", async () => {
                 const r = await stack!.up();
-                check("update", "updates the five in place", summary(r).update === 5 && !summary(r).replace, summary(r));
+                check("update", "updates the five in place, leaves the unchanged record alone", summary(r).update === 5 && summary(r).same === 2 && !summary(r).replace, summary(r));
             });
             o = await outputs();
             check("update", "ids unchanged", o.zoneId === created.zoneId && o.recordId === created.recordId && o.siteId === created.siteId && o.mailDomainId === created.mailDomainId && o.mailboxId === created.mailboxId);
@@ -220,7 +224,7 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
             await step("replace", async () => {
                 // The site replaces only on serverId (one server here): asked for explicitly.
                 const r = await stack!.up({ replace: [String(o.siteUrn)] });
-                check("replace", "replaces the five", summary(r).replace === 5, summary(r));
+                check("replace", "replaces the five kinds (both records move with their zone)", summary(r).replace === 6, summary(r));
             });
             const before = o;
             o = await outputs();
@@ -273,7 +277,7 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
         }
         await step("destroy", async () => {
             const r = await stack!.destroy();
-            check("destroy", "deletes the five", summary(r).delete === 6, summary(r));
+            check("destroy", "deletes everything", summary(r).delete === 7, summary(r));
         });
         const left = await findLeftovers(direct);
         check("destroy", "nothing of the test domain is left on the panel (the zone's extra record went with it)", count(left) === 0, describeLeftovers(left));
