@@ -218,6 +218,7 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
             check("update", "MailDomain: inactive, owner kept", m2?.active === "n" && Number(m2?.sys_groupid) === clientGroup, m2 && [m2.active, m2.sys_groupid]);
             const b2 = await get("mail_user_get", o.mailboxId);
             check("update", "Mailbox: quota in bytes, password hash not rotated by an unrelated change", Number(b2?.quota) === 1024 * MB && String(b2?.password) === hash, b2 && [b2.quota]);
+            check("update", "Mailbox: address and maildir intact after its domain's update (the panel renames them when the update lacks `domain`)", b2?.email === `info@${spec.mail}` && b2?.maildir === api.mailboxPath(layout.maildirPath, spec.mail, "info"), b2 && [b2.email, b2.maildir]);
 
             // ---- 4. replace --------------------------------------------------------------
             Object.assign(spec, { zone: `live2.${TEST_DOMAIN}`, mail: `mail2.live.${TEST_DOMAIN}` });
@@ -263,6 +264,7 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
             const m5 = await get("mail_domain_get", o.mailDomainId);
             const b5 = await get("mail_user_get", o.mailboxId);
             check("drift: up", "the panel holds the declared values again", r5?.data === "192.0.2.11" && z5?.ttl === "7200" && s5?.hd_quota === "2000" && m5?.active === "n" && Number(b5?.quota) === 1024 * MB, [r5?.data, z5?.ttl, s5?.hd_quota, m5?.active, b5?.quota]);
+            check("drift: up", "Mailbox: address and maildir intact after the domain was changed in the panel and back", b5?.email === `info@${spec.mail}` && b5?.maildir === api.mailboxPath(layout.maildirPath, spec.mail, "info"), b5 && [b5.email, b5.maildir]);
             check("drift: up", "pm_* still as declared", [s5?.pm_max_children, s5?.pm_start_servers, s5?.pm_min_spare_servers, s5?.pm_max_spare_servers].join() === "12,3,2,6", s5 && [s5.pm_max_children, s5.pm_start_servers]);
         }
 
