@@ -251,8 +251,9 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
                 const r = await stack!.refresh();
                 check("drift: refresh", "refresh sees the five changes made in the panel", summary(r).update === 5, summary(r));
                 const out = await stack!.exportStack();
-                const byType = (t: string) => (out.deployment.resources ?? []).find((x: any) => String(x.type).endsWith(`:${t.split(":").pop()}`))?.outputs ?? {};
-                check("drift: refresh", "state now holds the panel's values", byType("ispconfig:index:ARecord").address === "203.0.113.99" && byType("ispconfig:index:DnsZone").ttl === 900 && byType("ispconfig:index:WebDomain").hdQuota === 777 && byType("ispconfig:index:MailDomain").active === true && byType("ispconfig:index:Mailbox").quota === 3, [byType("ispconfig:index:ARecord").address, byType("ispconfig:index:DnsZone").ttl, byType("ispconfig:index:WebDomain").hdQuota, byType("ispconfig:index:MailDomain").active, byType("ispconfig:index:Mailbox").quota]);
+                const state = (name: string) => (out.deployment.resources ?? []).find((x: any) => String(x.urn).endsWith(`::${name}`))?.outputs ?? {};
+                const seen = [state("www").address, state("zone").ttl, state("site").hdQuota, state("mail").active, state("info").quota];
+                check("drift: refresh", "state now holds the panel's values", JSON.stringify(seen) === JSON.stringify(["203.0.113.99", 900, 777, true, 3]), seen);
             });
             await step("drift: up", async () => {
                 const r = await stack!.up();
