@@ -171,7 +171,11 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
         const apexRow = await get("dns_a_get", o.apexId);
         check("up", "ARecord '@': stored as the zone's origin with its dot, as the UI stores it", apexRow?.name === `${spec.zone}.` && apexRow?.type === "A", apexRow && [apexRow.name, apexRow.type]);
         const siteRow = await get("sites_web_domain_get", o.siteId);
-        check("up", "WebDomain: document root, system user and group of the client", siteRow?.document_root === `/var/www/clients/client${cfg.clientId}/web${o.siteId}` && siteRow?.system_user === `web${o.siteId}` && siteRow?.system_group === `client${cfg.clientId}`, siteRow && [siteRow.document_root, siteRow.system_user, siteRow.system_group]);
+        // The server's own template (ISPConfig's default is /var/www/clients/client[client_id]/web[website_id]).
+        const webConfig = (await direct.call("server_get", cfg.serverId, "web").catch(() => ({}))) as Record<string, any>;
+        const docroot = String(webConfig?.website_path || "/var/www/clients/client[client_id]/web[website_id]")
+            .replace(/\[client_id\]/g, String(cfg.clientId)).replace(/\[website_id\]/g, String(o.siteId));
+        check("up", "WebDomain: document root (the server's website_path), system user and group of the client", siteRow?.document_root === docroot && siteRow?.system_user === `web${o.siteId}` && siteRow?.system_group === `client${cfg.clientId}`, siteRow && [siteRow.document_root, siteRow.system_user, siteRow.system_group]);
         check("up", "WebDomain: PHP-FPM pm_* as declared, log retention, active", siteRow?.php === "php-fpm" && siteRow?.pm === "dynamic" && [siteRow?.pm_max_children, siteRow?.pm_start_servers, siteRow?.pm_min_spare_servers, siteRow?.pm_max_spare_servers].join() === "12,3,2,6" && siteRow?.log_retention === "14" && siteRow?.active === "y", siteRow && [siteRow.php, siteRow.pm, siteRow.pm_max_children, siteRow.pm_start_servers, siteRow.pm_min_spare_servers, siteRow.pm_max_spare_servers, siteRow.log_retention]);
         check("up", "WebDomain: type vhost, owned by the client", siteRow?.type === "vhost" && Number(siteRow?.sys_groupid) === clientGroup, siteRow && [siteRow.type, siteRow.sys_groupid]);
         const mdRow = await get("mail_domain_get", o.mailDomainId);
