@@ -3,6 +3,10 @@
  * behaves — quirks included, on purpose: no defaults on insert, the type-column bug,
  * re-owning updates, update_serial, the pm_* reset, prefix-matching dns_zone_get_id, deletes
  * that do not cascade, password hashes in mail_user_get, session expiry and IP lockout.
+ * Since the differential test (test/live/differential.ts) compares it with a real panel call
+ * by call, also: the HTML error page where update_serial finds no zone, updates of a missing
+ * id validated from their params alone, strict sql_mode's refusals, and the mail-domain
+ * plugin that renames mailboxes.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { BLANK_ROWS, CLIENT_ADD_SENT, CLIENT_ROW, FUNCTION_LIST, SERVER_CONFIG } from "./fixtureData";
