@@ -83,6 +83,9 @@ interface StepRow {
     total: number;
 }
 
+/** The workspace of the running lifecycle (for removal when the run is interrupted). */
+export const activeWorkspace: { dir?: string } = {};
+
 export interface LifecycleResult {
     passed: number;
     failed: number;
@@ -109,6 +112,7 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
         site: `www.live.${TEST_DOMAIN}`, hdQuota: 1000, mail: `mail.live.${TEST_DOMAIN}`, mailActive: true, quotaMb: 512,
     };
     const ws = await prepareWorkspace();
+    activeWorkspace.dir = ws.dir;
     let stack: Stack | undefined;
     const clientGroup = Number(await direct.call("client_get_groupid", cfg.clientId));
 
@@ -302,7 +306,9 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
         await stack?.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
         await proxy.close();
         await direct.close();
+        // The stack's state holds the panel password, encrypted with a throw-away passphrase.
         fs.rmSync(ws.dir, { recursive: true, force: true });
+        activeWorkspace.dir = undefined;
     }
     return { passed, failed: failures.length, failures, steps };
 }

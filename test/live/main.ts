@@ -8,9 +8,12 @@
  *   --create-only   the lifecycle's create path only (up, preview, destroy): the strict
  *                   sql_mode run in CI, where the rest of the lifecycle adds nothing new
  */
+import { createSession } from "../../provider/soap/session";
 import { liveConfig } from "./config";
+import { describeLeftovers, count, sweep } from "./sweep";
 import { report, runDifferential } from "./differential";
-import { runLifecycle, table } from "./lifecycle";
+import * as fs from "node:fs";
+import { activeWorkspace, runLifecycle, table } from "./lifecycle";
 
 async function main(): Promise<number> {
     const createOnly = process.argv.includes("--create-only");
@@ -23,6 +26,23 @@ async function main(): Promise<number> {
         return 1;
     }
     const label = `live (${cfg.sqlMode} sql_mode${createOnly ? ", create path" : ""})`;
+    // Interrupted (Ctrl-C, CI timeout): the finally blocks will not run, so sweep here. A
+    // permanent listener, first in line: a once-listener lets the CLI wrapper's signal-exit
+    // re-raise the signal and end the process before the sweep.
+    const c = cfg;
+    let interrupted = false;
+    for (const sig of ["SIGINT", "SIGTERM"] as const) {
+        process.prependListener(sig, () => {
+            if (interrupted) return;
+            interrupted = true;
+            if (activeWorkspace.dir) fs.rmSync(activeWorkspace.dir, { recursive: true, force: true });
+            const s = createSession({ endpoint: c.endpoint, username: c.username, password: c.password, insecure: c.insecure, caFile: c.caFile });
+            sweep(s)
+                .then((l) => process.stdout.write(`live: interrupted; removed ${count(l) ? describeLeftovers(l) : "nothing"}\n`))
+                .catch((e) => process.stderr.write(`live: interrupted; cleanup failed: ${e?.message ?? e} (run again with ISPCONFIG_LIVE_CLEAN=1)\n`))
+                .finally(() => process.exit(130));
+        });
+    }
     let passed = 0;
     let failed = 0;
 
