@@ -115,7 +115,7 @@ async function aRecords(emu: Emulator) {
         for (const id of ids) await baselineCall(emu.url, "dns_a_get", id);
     });
     await measure(emu, name, "baseline (login per call)", "update", RECORDS, async () => {
-        for (const id of ids) await baselineCall(emu.url, "dns_a_update", 0, id, { ttl: 600, type: "A" }, true);
+        for (const id of ids) await baselineCall(emu.url, "dns_a_update", 0, id, { zone: zoneId, ttl: 600, type: "A" }, true);
     });
     await measure(emu, name, "baseline (login per call)", "destroy", RECORDS, async () => {
         for (const id of ids) await baselineCall(emu.url, "dns_a_delete", id, true);

@@ -101,7 +101,8 @@ async function main() {
     });
     await step("4 drift", async () => {
         const www = emu.table("dns_rr").find((r) => r.name === "www")!;
-        await admin.call("dns_a_update", 0, Number(www.id), { data: "203.0.113.99", type: "A" }, true);
+        // `zone` along: with update_serial the panel takes the zone from the params (without it, the real panel answers an HTML error page).
+        await admin.call("dns_a_update", 0, Number(www.id), { zone: Number(www.zone), data: "203.0.113.99", type: "A" }, true);
         const info = emu.table("mail_user").find((r) => String(r.email).startsWith("info@"))!;
         await admin.call("mail_user_delete", Number(info.mailuser_id));
         const r = await dev.refresh();

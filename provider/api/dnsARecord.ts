@@ -2,7 +2,7 @@ import { Caller } from "./caller";
 import { asOneRow, asRowList } from "./answerShape";
 import { ColumnKinds, Typed, fromDb, num, toDb } from "./columns";
 import { KEEP_OWNER } from "./ownership";
-import { NotFoundError, ValidationError } from "../soap/errors";
+import { NotFoundError, TransportError, ValidationError } from "../soap/errors";
 import { nextSerial } from "./zoneSerial";
 
 /** Column kinds of `dns_rr`. */
@@ -94,9 +94,25 @@ export async function bumpZoneSerial(c: Caller, zoneId: number, now = new Date()
 }
 
 /**
+ * Quirk "Primary ID fehlt" (issue 11 #8): with update_serial the panel's `increase_serial`
+ * looks the zone up — from the call's own `zone` param, or for a delete from the stored
+ * record — and when it finds none, ISPConfig's form layer prints its UI error box and exits.
+ * The answer is HTTP 200 text/html "Primary ID fehlt!", not SOAP (our transport reports it as
+ * a TransportError). Seen for dns_a_delete of a record that is already gone (nothing is
+ * deleted), and for dns_a_update/dns_a_add whose `zone` is missing or names no zone (the
+ * row is written first, only the serial is lost).
+ */
+export function isPrimaryIdMissingPage(e: unknown): boolean {
+    return e instanceof TransportError && e.status === 200 && /Primary ID fehlt/.test(e.bodyStart ?? "");
+}
+
+/**
  * Updates an A record; always re-asserts `type: 'A'` (which also repairs an empty type) and
  * bumps the zone serial. KEEP_OWNER matters doubly here: with update_serial the panel also
  * calls dns_zone_update with the same client_id, which would re-own the whole zone.
+ *
+ * The panel takes the zone for the serial from the params, not from the stored row, so
+ * `zone` always goes along (read from the record when the caller did not give it).
  */
 export async function updateARecord(
     c: Caller,
@@ -104,16 +120,30 @@ export async function updateARecord(
     changes: Record<string, unknown>,
     clientId: number = KEEP_OWNER,
 ): Promise<number> {
+    let zone = changes.zone;
+    if (zone === undefined || zone === null || zone === "") {
+        const row = await getDnsRecord(c, id);
+        if (!row) throw new NotFoundError(`DNS record ${id} no longer exists in the panel`, "dns_a_update");
+        zone = row.zone;
+    }
+    let n: number;
     try {
-        return num(await c.call("dns_a_update", clientId, id, toDb({ ...changes, type: "A" }, DNS_RR_COLUMNS), true));
+        n = num(await c.call("dns_a_update", clientId, id, toDb({ ...changes, zone, type: "A" }, DNS_RR_COLUMNS), true));
     } catch (e) {
         // A missing id faults with the whole merged row "invalid"; say what really happened.
         // Checked only after a failure, so a normal update is one call.
         if (e instanceof ValidationError && !(await getDnsRecord(c, id))) {
             throw new NotFoundError(`DNS record ${id} no longer exists in the panel`, "dns_a_update");
         }
+        if (isPrimaryIdMissingPage(e)) {
+            throw new NotFoundError(`zone ${zone} of DNS record ${id} no longer exists in the panel: the record was updated, but no zone serial could be moved`, "dns_a_update");
+        }
         throw e;
     }
+    // 0 rows: nothing changed, or (on the real panel, when every field is valid) no such id —
+    // the UPDATE simply matched nothing. Only then is it worth a look.
+    if (n === 0 && !(await getDnsRecord(c, id))) throw new NotFoundError(`DNS record ${id} no longer exists in the panel`, "dns_a_update");
+    return n;
 }
 
 /**
@@ -125,8 +155,20 @@ export async function findARecords(c: Caller, zoneId: number, name: string, addr
     return rows.map((r) => typed(r)!).filter((r) => r.zone === zoneId && isARecordType(r.type) && r.name === name && r.data === address);
 }
 
+/**
+ * Deletes an A record and moves its zone's serial. Idempotent on the real panel too: there,
+ * a record that is already gone makes dns_a_delete with update_serial answer the "Primary ID
+ * fehlt" page instead of 0. On that page (and only then) the record is looked up: gone means
+ * done; still there means its zone is gone (no serial to move), so it is deleted without.
+ */
 export async function deleteARecord(c: Caller, id: number): Promise<boolean> {
-    return num(await c.call("dns_a_delete", id, true)) > 0;
+    try {
+        return num(await c.call("dns_a_delete", id, true)) > 0;
+    } catch (e) {
+        if (!isPrimaryIdMissingPage(e)) throw e;
+        if (!(await getDnsRecord(c, id))) return false;
+        return deleteZoneRecord(c, id);
+    }
 }
 
 /**

@@ -44,6 +44,14 @@ export async function addMailDomain(c: Caller, clientId: number, values: Record<
     return num(await c.call("mail_domain_add", clientId, toDb(values, MAIL_DOMAIN_COLUMNS)));
 }
 
+/**
+ * Quirk "mail_domain_update renames mailboxes": after an update the panel's mail-domain
+ * plugin compares the stored domain with the `domain` in the call's params (not the merged
+ * row) and, when they differ, rewrites every mailbox of the domain to `local@<new domain>`
+ * with a maildir from the server named in the params. An update that leaves `domain` out
+ * (say, only `active`) therefore turned every mailbox into `info@` with an empty maildir
+ * (found by the live suite on a real 3.2 panel). The current domain and server always go along.
+ */
 export async function updateMailDomain(
     c: Caller,
     id: number,

@@ -59,8 +59,24 @@ export async function listMailUsersOfDomain(c: Caller, domain: string): Promise<
         .map((r) => typed(r)!);
 }
 
+/**
+ * Quirk "mailbox columns the UI fills" (issue 11 #9): the API stores '' for every form field
+ * it is not sent, and `purge_trash_days` / `purge_junk_days` are text fields in the form but
+ * INT columns, so under MariaDB's strict sql_mode every mail_user_add without them fails
+ * ("Incorrect integer value: '' for column ... purge_trash_days"). These are the values the
+ * panel's own form (`mail/form/mail_user.tform.php`, a new mailbox in the UI) stores for the
+ * columns the Mailbox resource does not manage; anything the caller sends wins.
+ */
+export const MAIL_USER_UI_DEFAULTS: Readonly<Record<string, unknown>> = {
+    purge_trash_days: 0,
+    purge_junk_days: 0,
+    backup_interval: "none",
+    backup_copies: 1,
+    autoresponder_subject: "Out of office reply",
+};
+
 export async function addMailUser(c: Caller, clientId: number, values: Record<string, unknown>): Promise<number> {
-    return num(await c.call("mail_user_add", clientId, toDb(values, MAIL_USER_COLUMNS)));
+    return num(await c.call("mail_user_add", clientId, toDb({ ...MAIL_USER_UI_DEFAULTS, ...values }, MAIL_USER_COLUMNS)));
 }
 
 /**

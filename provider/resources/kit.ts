@@ -247,7 +247,9 @@ export function ops(decl: Declaration): ResourceOps {
             return {
                 changes: changed.length > 0,
                 replaces,
-                deleteBeforeReplace: replaces.length > 0 && decl.deleteBeforeReplace,
+                // Always said, not only with a replace of ours: `pulumi up --replace` forces one
+                // and takes the order from here (a second site with the same domain is refused).
+                deleteBeforeReplace: decl.deleteBeforeReplace,
             };
         },
 

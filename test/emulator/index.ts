@@ -6,7 +6,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { BadRequest, Val, faultXml, parseCall, responseXml } from "./soapxml";
-import { Fault, Panel, PanelOptions, RemoteUser, Row, isMutating } from "./remoting";
+import { Fault, HtmlPage, Panel, PanelOptions, RemoteUser, Row, isMutating } from "./remoting";
 
 export type { RemoteUser, Row } from "./remoting";
 
@@ -140,6 +140,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
                 try {
                     xml = responseXml(method, panel.call(method, call.args as Val[]));
                 } catch (e) {
+                    if (e instanceof HtmlPage) {
+                        rec.ok = false;
+                        rec.faultcode = "html";
+                        return send(res, 200, e.body, "text/html; charset=utf-8");
+                    }
                     if (!(e instanceof Fault)) throw e;
                     rec.ok = false;
                     rec.faultcode = e.code;

@@ -3,6 +3,10 @@
  * behaves — quirks included, on purpose: no defaults on insert, the type-column bug,
  * re-owning updates, update_serial, the pm_* reset, prefix-matching dns_zone_get_id, deletes
  * that do not cascade, password hashes in mail_user_get, session expiry and IP lockout.
+ * Since the differential test (test/live/differential.ts) compares it with a real panel call
+ * by call, also: the HTML error page where update_serial finds no zone, updates of a missing
+ * id validated from their params alone, strict sql_mode's refusals, and the mail-domain
+ * plugin that renames mailboxes.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { BLANK_ROWS, CLIENT_ADD_SENT, CLIENT_ROW, FUNCTION_LIST, SERVER_CONFIG } from "./fixtureData";
@@ -14,6 +18,33 @@ export class Fault extends Error {
     constructor(readonly code: string, readonly text: string) {
         super(`${code}: ${text}`);
     }
+}
+
+/**
+ * What the real panel sends when ISPConfig's form layer finds no primary id: `app->error()`
+ * prints the UI's alert box and exits, so the SOAP client gets HTTP 200, text/html, and this
+ * body (captured from the panel, byte for byte). It happens wherever `increase_serial` looks
+ * up a zone it cannot find: `dns_a_delete(missing id, true)` (it reads the zone of the record
+ * before deleting), `dns_a_update`/`dns_a_add` with update_serial and no (or a missing) `zone`.
+ */
+export const PRIMARY_ID_MISSING_PAGE =
+    `<div class='alert alert-danger clear'>\n  <div class='alert-label'><strong><tmpl_var name="error_txt"></strong></div>\n` +
+    `  <div class='alert-content'>\n    <ul style="list-style-type:none">\n      <li>Primary ID fehlt!</li>\n    </ul>\n  </div>\n</div>\n`;
+
+/** An answer that is a web page, not SOAP (the server sends it with HTTP 200 as text/html). */
+export class HtmlPage extends Error {
+    constructor(readonly body: string) {
+        super("html page");
+    }
+}
+
+/** PHP's `if ($x)`: the handlers test update_serial this way, so 1, "1" and even "false" count as true. */
+export function phpTruthy(v: Val | undefined): boolean {
+    if (v === undefined || v === null || v === false || v === 0) return false;
+    if (typeof v === "string") return v !== "" && v !== "0";
+    if (Array.isArray(v)) return v.length > 0;
+    if (typeof v === "object") return Object.keys(v).length > 0;
+    return true;
 }
 
 export interface RemoteUser {
@@ -335,6 +366,8 @@ export class Panel {
         // shows for columns its request left out); those it was given fall back to ''/0.
         for (const [k, v] of Object.entries(CLIENT_ROW)) row[k] = k in p ? str(p[k]) : CLIENT_ADD_SENT.has(k) ? (/^limit_/.test(k) ? "0" : "") : v;
         row.client_id = id;
+        // Not a form field: klientadd sets it to the reseller the call names (0: none).
+        if ("parent_client_id" in row) row.parent_client_id = String(Number(_reseller) || 0);
         row.sys_userid = 1;
         row.sys_groupid = 1;
         if ("password" in row) row.password = hashPassword(str(p.password));
@@ -500,10 +533,10 @@ export class Panel {
     fn_dns_zone_update(_sid: Val, clientId: Val, id: Val, params: Val): Val {
         const p = (params ?? {}) as Row;
         const row = this.find("dns_soa", id);
-        if (!row) this.validationFault(this.zoneErrors({}, false));
-        const keys = this.zoneErrors(p, true);
+        // A missing id: the params alone are validated as the whole row (0 rows if they pass).
+        const keys = this.zoneErrors(p, !!row);
         if (keys.length) this.validationFault(keys);
-        return this.merge("dns_soa", row!, clientId, this.upperFlags(p, ["active", "dnssec_wanted"]));
+        return row ? this.merge("dns_soa", row, clientId, this.upperFlags(p, ["active", "dnssec_wanted"])) : 0;
     }
 
     fn_dns_zone_delete(_sid: Val, id: Val): Val {
@@ -551,10 +584,16 @@ export class Panel {
         if (str(row.stamp) === "") throw new Fault("database_error", `Incorrect datetime value: '' for column \`dbispconfig\`.\`dns_rr\`.\`stamp\` at row 1 ${sql}`);
     }
 
-    /** update_serial: next YYYYMMDDnn serial, written through dns_zone_update with the SAME client_id (§6.4). */
-    private increaseSerial(clientId: Val, zoneId: Val): void {
-        const zone = this.find("dns_soa", zoneId);
-        if (!zone) return;
+    /**
+     * update_serial: `increase_serial` reads the zone named by the call's own params (not the
+     * stored row) through dns_zone_get, and writes the next YYYYMMDDnn serial through
+     * dns_zone_update with the SAME client_id (§6.4). A zone it cannot find leaves it with no
+     * primary id, and the panel answers with the UI's error page instead of SOAP.
+     */
+    private increaseSerial(clientId: Val, zoneId: Val | undefined): void {
+        if (isNum(zoneId) && Number(zoneId) <= 0 && Number(zoneId) !== -1) throw new Fault("invalid_id", "The ID has to be > 0 or -1.");
+        const zone = isNum(zoneId) && Number(zoneId) > 0 ? this.find("dns_soa", zoneId!) : undefined;
+        if (!zone) throw new HtmlPage(PRIMARY_ID_MISSING_PAGE);
         const d = new Date(this.now() * 1000);
         const today = Number(`${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, "0")}${String(d.getUTCDate()).padStart(2, "0")}`) * 100;
         const old = Number(zone.serial);
@@ -576,24 +615,30 @@ export class Panel {
         }
         const row = this.insert("dns_rr", clientId, values);
         if (!("stamp" in p)) row.stamp = "0000-00-00 00:00:00";
-        if (updateSerial === true) this.increaseSerial(clientId, row.zone);
+        // The record is stored before the zone is looked up: a missing zone still keeps it.
+        if (phpTruthy(updateSerial)) this.increaseSerial(clientId, p.zone);
         return String(row.id);
     }
 
     fn_dns_a_update(_sid: Val, clientId: Val, id: Val, params: Val, updateSerial?: Val): Val {
         const p = (params ?? {}) as Row;
         const row = this.find("dns_rr", id);
-        if (!row) this.validationFault(this.aErrors({}, false));
-        const keys = this.aErrors(p, true);
+        // A missing id: the params alone are validated as the whole row; if they pass, the
+        // UPDATE matches nothing and answers 0 (no fault).
+        const keys = this.aErrors(p, !!row);
         if (keys.length) this.validationFault(keys);
-        const n = this.merge("dns_rr", row!, clientId, this.rrValues(p, false));
-        if (updateSerial === true) this.increaseSerial(clientId, row!.zone);
+        const n = row ? this.merge("dns_rr", row, clientId, this.rrValues(p, false)) : 0;
+        // Applied before the serial: without `zone` in the params the update is stored and
+        // the answer is the error page.
+        if (phpTruthy(updateSerial)) this.increaseSerial(clientId, p.zone);
         return n;
     }
 
     fn_dns_a_delete(_sid: Val, id: Val, updateSerial?: Val): Val {
         const row = this.find("dns_rr", id);
-        if (row && updateSerial === true) this.increaseSerial(0, row.zone);
+        // The serial first, from the record's zone: a missing record (or zone) gives the error
+        // page and nothing is deleted.
+        if (phpTruthy(updateSerial)) this.increaseSerial(0, row ? row.zone : undefined);
         return this.remove("dns_rr", id);
     }
 
@@ -609,16 +654,20 @@ export class Panel {
     }
 
     private mailDomainErrors(p: Row, forUpdate: boolean): string[] {
-        if (forUpdate && !("domain" in p)) return [];
-        if (str(p.domain) === "") return ["domain_error_empty<br />", "domain_error_regex<br />"];
-        if (!DOMAIN_RE.test(str(p.domain))) return ["domain_error_regex<br />"];
-        return [];
+        const keys: string[] = [];
+        if (!forUpdate || "domain" in p) {
+            if (str(p.domain) === "") keys.push("domain_error_empty<br />", "domain_error_regex<br />");
+            else if (!DOMAIN_RE.test(str(p.domain))) keys.push("domain_error_regex<br />");
+        }
+        // mail_domain_add fills in 'default' first; an update of a missing id validates ''.
+        if ((!forUpdate || "dkim_selector" in p) && !/^[a-z0-9]{1,63}(?:\.[a-z0-9]{1,63})?$/.test(str(p.dkim_selector))) keys.push("dkim_selector_error<br />");
+        return keys;
     }
 
     fn_mail_domain_add(_sid: Val, clientId: Val, params: Val): Val {
         const p = (params ?? {}) as Row;
         this.owner(clientId);
-        const keys = this.mailDomainErrors(p, false);
+        const keys = this.mailDomainErrors({ dkim_selector: "default", ...p }, false);
         if (keys.length === 0 && this.tables.mail_domain.some((r) => str(r.domain).toLowerCase() === str(p.domain).toLowerCase())) keys.push("domain_error_unique<br />");
         if (keys.length) this.validationFault(keys);
         return String(this.insert("mail_domain", clientId, p).domain_id);
@@ -627,12 +676,13 @@ export class Panel {
     fn_mail_domain_update(_sid: Val, clientId: Val, id: Val, params: Val): Val {
         const p = (params ?? {}) as Row;
         const row = this.find("mail_domain", id);
-        if (!row) this.validationFault(this.mailDomainErrors({}, false));
-        const keys = this.mailDomainErrors(p, true);
+        // A missing id: the params alone are validated as the whole row (0 rows if they pass).
+        const keys = this.mailDomainErrors(p, !!row);
         if (keys.length) this.validationFault(keys);
-        const old = { ...row! };
-        const n = this.merge("mail_domain", row!, clientId, p);
-        this.mailDomainPlugin(old, row!, p);
+        if (!row) return 0;
+        const old = { ...row };
+        const n = this.merge("mail_domain", row, clientId, p);
+        this.mailDomainPlugin(old, row, p);
         return n;
     }
 
@@ -644,7 +694,12 @@ export class Panel {
         return this.genericGet("mail_user", arg, true);
     }
 
-    private mailUserChecks(p: Row, forUpdate: boolean, self?: Row): void {
+    /**
+     * `full`: validate every field, as for an add, or an update of a missing id (the panel
+     * merges the params into an empty row and validates that). The mail-domain check comes
+     * first and only looks at a given `email` on update (§4: under PHP 8.2 null == null passes).
+     */
+    private mailUserChecks(p: Row, forUpdate: boolean, self?: Row, full = !forUpdate): void {
         if (!forUpdate || "email" in p) {
             const domain = str(p.email).split("@")[1] ?? "";
             if (!this.tables.mail_domain.some((d) => str(d.domain).toLowerCase() === domain.toLowerCase())) {
@@ -657,14 +712,34 @@ export class Panel {
                 throw new Fault("data_processing_error", 'The chosen password does not match the security guidelines. It has to be at least 8 chars in length and have a strength of "Good".');
             }
         }
+        // Field by field in the form's order, each field's validators in theirs (mail_user.tform.php).
         const keys: string[] = [];
-        if ((!forUpdate || "email" in p) && !/^[\w.+\-]+@[\w.\-]+\.[a-z]{2,}$/i.test(str(p.email))) keys.push("email_error_isemail<br />");
-        if ((!forUpdate || "login" in p) && !/^[_a-z0-9][\w.\-_+@]{1,63}$/.test(str(p.login))) keys.push("login_error_regex<br />");
-        if ((!forUpdate || "quota" in p) && !/^([0-9]{1,})$/.test(str(p.quota))) keys.push("quota_error_value<br />");
-        if (keys.length === 0 && "email" in p && this.tables.mail_user.some((u) => u !== self && str(u.email).toLowerCase() === str(p.email).toLowerCase())) {
-            keys.push("email_error_unique<br />");
+        const taken = (col: string) => str(p[col]) !== "" && this.tables.mail_user.some((u) => u !== self && str(u[col]).toLowerCase() === str(p[col]).toLowerCase());
+        if (full || "email" in p) {
+            if (!/^[\w.+\-]+@[\w.\-]+\.[a-z]{2,}$/i.test(str(p.email))) keys.push("email_error_isemail<br />");
+            if (taken("email")) keys.push("email_error_unique<br />");
         }
+        if (full || "login" in p) {
+            if (taken("login")) keys.push("login_error_unique<br />");
+            if (!/^[_a-z0-9][\w.\-_+@]{1,63}$/.test(str(p.login))) keys.push("login_error_regex<br />");
+        }
+        if ((full || "quota" in p) && !/^([0-9]{1,})$/.test(str(p.quota))) keys.push("quota_error_value<br />");
         if (keys.length) this.validationFault(keys);
+    }
+
+    /**
+     * Strict sql_mode (§6.1): `purge_trash_days` and `purge_junk_days` are VARCHAR fields in
+     * the form but INT columns, so an add that leaves them out inserts '' and MariaDB refuses
+     * it. The faultstring echoes the statement; only its start is reproduced here (the
+     * provider and the differential test keep the database's own message, never the SQL).
+     */
+    private mailUserStrictCheck(p: Row, owner: { userid: number; groupid: number }): void {
+        if (!this.strict) return;
+        for (const col of ["purge_trash_days", "purge_junk_days"]) {
+            if (isNum(p[col])) continue;
+            const sql = `INSERT INTO \`mail_user\` (\`server_id\`, \`email\`, \`login\`, \`password\`, \`name\`, \`quota\`, …, \`sys_userid\`, \`sys_groupid\`) VALUES ('${str(p.server_id)}', '${str(p.email).toLowerCase()}', '${str(p.login)}', '…', '${str(p.name)}', '${str(p.quota)}', …, '${owner.userid}', '${owner.groupid}')`;
+            throw new Fault("database_error", `Incorrect integer value: '${str(p[col])}' for column \`dbispconfig\`.\`mail_user\`.\`${col}\` at row 1 ${sql}`);
+        }
     }
 
     private mailUserValues(p: Row): Row {
@@ -681,17 +756,18 @@ export class Panel {
 
     fn_mail_user_add(_sid: Val, clientId: Val, params: Val): Val {
         const p = (params ?? {}) as Row;
-        this.owner(clientId);
+        const owner = this.owner(clientId);
         this.mailUserChecks(p, false);
+        this.mailUserStrictCheck(p, owner);
         return String(this.insert("mail_user", clientId, this.mailUserValues(p)).mailuser_id);
     }
 
     fn_mail_user_update(_sid: Val, clientId: Val, id: Val, params: Val): Val {
         const p = (params ?? {}) as Row;
         const row = this.find("mail_user", id);
-        if (!row) this.validationFault(["email_error_isemail<br />", "login_error_regex<br />"]);
-        this.mailUserChecks(p, true, row);
-        return this.merge("mail_user", row!, clientId, this.mailUserValues(p));
+        // A missing id: the params are validated as a whole row; if they pass, 0 rows change.
+        this.mailUserChecks(p, true, row, !row);
+        return row ? this.merge("mail_user", row, clientId, this.mailUserValues(p)) : 0;
     }
 
     fn_mail_user_delete(_sid: Val, id: Val): Val {
