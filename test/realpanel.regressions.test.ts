@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aRecordProvider } from "../provider/resources/aRecord";
-import { dnsZoneProvider } from "../provider/resources/dnsZone";
-import { mailDomainProvider } from "../provider/resources/mailDomain";
-import { mailboxProvider } from "../provider/resources/mailbox";
-import { webDomainProvider } from "../provider/resources/webDomain";
+import { aRecord } from "../provider/resources/aRecord";
+import { dnsZone } from "../provider/resources/dnsZone";
+import { mailDomain } from "../provider/resources/mailDomain";
+import { mailbox } from "../provider/resources/mailbox";
+import { webDomain } from "../provider/resources/webDomain";
 import * as api from "../provider/api";
 import { PRIMARY_ID_MISSING_PAGE } from "./emulator/remoting";
 import { Panel, create, row, startPanel, update } from "./helpers/panel";
@@ -49,26 +49,26 @@ describe("issue 11 #8: A record delete after an out-of-band delete (real panel: 
     });
 
     it("destroying an ARecord that was deleted in the panel succeeds, and the zone keeps its owner", async () => {
-        const zone = await create(dnsZoneProvider, { origin: "gone.example.com", ns: "ns1.example.net", mbox: "hostmaster@example.com" });
-        const rec = await create(aRecordProvider, { zoneId: zone.id, name: "www", address: "192.0.2.10" });
+        const zone = await create(dnsZone.provider, { origin: "gone.example.com", ns: "ns1.example.net", mbox: "hostmaster@example.com" });
+        const rec = await create(aRecord.provider, { zoneId: zone.id, name: "www", address: "192.0.2.10" });
         await p.raw.call("dns_a_delete", Number(rec.id), false);
-        await expect(aRecordProvider.delete!(rec.id, rec.outs)).resolves.toBeUndefined();
+        await expect(aRecord.provider.delete!(rec.id, rec.outs)).resolves.toBeUndefined();
         // A second time too (a retried destroy).
-        await expect(aRecordProvider.delete!(rec.id, rec.outs)).resolves.toBeUndefined();
-        await dnsZoneProvider.delete!(zone.id, zone.outs);
+        await expect(aRecord.provider.delete!(rec.id, rec.outs)).resolves.toBeUndefined();
+        await dnsZone.provider.delete!(zone.id, zone.outs);
     });
 
     it("an A record whose zone was deleted behind our back is still deleted (no serial to move)", async () => {
-        const zone = await create(dnsZoneProvider, { origin: "orphan.example.com", ns: "ns1.example.net", mbox: "hostmaster@example.com" });
-        const rec = await create(aRecordProvider, { zoneId: zone.id, name: "www", address: "192.0.2.11" });
+        const zone = await create(dnsZone.provider, { origin: "orphan.example.com", ns: "ns1.example.net", mbox: "hostmaster@example.com" });
+        const rec = await create(aRecord.provider, { zoneId: zone.id, name: "www", address: "192.0.2.11" });
         await p.raw.call("dns_zone_delete", Number(zone.id));
-        await aRecordProvider.delete!(rec.id, rec.outs);
+        await aRecord.provider.delete!(rec.id, rec.outs);
         expect(row(p, "dns_rr", (r) => String(r.id) === rec.id)).toBeUndefined();
     });
 
     it("dns_a_update without `zone` still moves the zone serial (the panel takes the zone from the params)", async () => {
-        const zone = await create(dnsZoneProvider, { origin: "upd.example.com", ns: "ns1.example.net", mbox: "hostmaster@example.com" });
-        const rec = await create(aRecordProvider, { zoneId: zone.id, name: "www", address: "192.0.2.12" });
+        const zone = await create(dnsZone.provider, { origin: "upd.example.com", ns: "ns1.example.net", mbox: "hostmaster@example.com" });
+        const rec = await create(aRecord.provider, { zoneId: zone.id, name: "www", address: "192.0.2.12" });
         const serial = Number(row(p, "dns_soa", (r) => String(r.id) === zone.id)!.serial);
         // Raw, the panel stores the change and answers with the error page.
         await expect(p.raw.call("dns_a_update", 0, Number(rec.id), { ttl: 7200, type: "A" }, true)).rejects.toThrow(/Primary ID fehlt/);
@@ -77,24 +77,24 @@ describe("issue 11 #8: A record delete after an out-of-band delete (real panel: 
         await api.updateARecord(p.raw, Number(rec.id), { ttl: 3600 });
         expect(Number(row(p, "dns_rr", (r) => String(r.id) === rec.id)!.ttl)).toBe(3600);
         expect(Number(row(p, "dns_soa", (r) => String(r.id) === zone.id)!.serial)).toBeGreaterThan(serial);
-        await aRecordProvider.delete!(rec.id, rec.outs);
-        await dnsZoneProvider.delete!(zone.id, zone.outs);
+        await aRecord.provider.delete!(rec.id, rec.outs);
+        await dnsZone.provider.delete!(zone.id, zone.outs);
     });
 
     it("updating an A record that is gone is 'not found' (the real panel answers 0 rows, no fault)", async () => {
-        const zone = await create(dnsZoneProvider, { origin: "upd2.example.com", ns: "ns1.example.net", mbox: "hostmaster@example.com" });
-        const rec = await create(aRecordProvider, { zoneId: zone.id, name: "www", address: "192.0.2.13" });
+        const zone = await create(dnsZone.provider, { origin: "upd2.example.com", ns: "ns1.example.net", mbox: "hostmaster@example.com" });
+        const rec = await create(aRecord.provider, { zoneId: zone.id, name: "www", address: "192.0.2.13" });
         await p.raw.call("dns_a_delete", Number(rec.id), false);
         const full = { server_id: 1, zone: Number(zone.id), name: "www", data: "192.0.2.14", ttl: 3600, active: "Y", type: "A" };
         expect(Number(await p.raw.call("dns_a_update", 0, Number(rec.id), full, false))).toBe(0);
         await expect(api.updateARecord(p.raw, Number(rec.id), { ...full, active: true })).rejects.toThrow(/no longer exists/);
-        await dnsZoneProvider.delete!(zone.id, zone.outs);
+        await dnsZone.provider.delete!(zone.id, zone.outs);
     });
 });
 
 describe("issue 11 #9: creates on a panel whose MariaDB runs in strict sql_mode", () => {
     it("the test panel refuses a mailbox without purge_trash_days as strict MariaDB does (database_error)", async () => {
-        await create(mailDomainProvider, { domain: "strict1.example.com" });
+        await create(mailDomain.provider, { domain: "strict1.example.com" });
         p.emu.setStrictSqlMode(true);
         try {
             await expect(
@@ -108,11 +108,11 @@ describe("issue 11 #9: creates on a panel whose MariaDB runs in strict sql_mode"
     it("every resource creates on a strict-mode panel; the mailbox stores what the UI stores", async () => {
         p.emu.setStrictSqlMode(true);
         try {
-            const zone = await create(dnsZoneProvider, { origin: "strict2.example.com", ns: "ns1.example.net", mbox: "hostmaster@example.com" });
-            await create(aRecordProvider, { zoneId: zone.id, name: "www", address: "192.0.2.20" });
-            await create(webDomainProvider, { domain: "strict2.example.com" });
-            await create(mailDomainProvider, { domain: "strict2.example.com" });
-            const m = await create(mailboxProvider, { email: "info@strict2.example.com", password: "Corr3ct-Horse!" });
+            const zone = await create(dnsZone.provider, { origin: "strict2.example.com", ns: "ns1.example.net", mbox: "hostmaster@example.com" });
+            await create(aRecord.provider, { zoneId: zone.id, name: "www", address: "192.0.2.20" });
+            await create(webDomain.provider, { domain: "strict2.example.com" });
+            await create(mailDomain.provider, { domain: "strict2.example.com" });
+            const m = await create(mailbox.provider, { email: "info@strict2.example.com", password: "Corr3ct-Horse!" });
             const stored = row(p, "mail_user", (r) => String(r.mailuser_id) === m.id)!;
             expect(stored).toMatchObject({ email: "info@strict2.example.com", postfix: "y", backup_interval: "none" });
             expect([stored.purge_trash_days, stored.purge_junk_days, stored.backup_copies].map(Number)).toEqual([0, 0, 1]);
@@ -124,16 +124,16 @@ describe("issue 11 #9: creates on a panel whose MariaDB runs in strict sql_mode"
 
 describe("found by the live suite: mail_domain_update without `domain` rewrites the domain's mailboxes", () => {
     it("the test panel does what the real one does: the mailbox becomes local@ with an empty maildir", async () => {
-        const d = await create(mailDomainProvider, { domain: "rename1.example.com" });
-        const m = await create(mailboxProvider, { email: "info@rename1.example.com", password: "Corr3ct-Horse!" });
+        const d = await create(mailDomain.provider, { domain: "rename1.example.com" });
+        const m = await create(mailbox.provider, { email: "info@rename1.example.com", password: "Corr3ct-Horse!" });
         await p.raw.call("mail_domain_update", 0, Number(d.id), { active: "n" });
         expect(row(p, "mail_user", (r) => String(r.mailuser_id) === m.id)).toMatchObject({ email: "info@", maildir: "" });
     });
 
     it("a MailDomain update in place (active) leaves its mailboxes' addresses and maildirs alone", async () => {
-        const d = await create(mailDomainProvider, { domain: "rename2.example.com" });
-        const m = await create(mailboxProvider, { email: "info@rename2.example.com", password: "Corr3ct-Horse!" });
-        await update(mailDomainProvider, d.id, d, { domain: "rename2.example.com", active: false });
+        const d = await create(mailDomain.provider, { domain: "rename2.example.com" });
+        const m = await create(mailbox.provider, { email: "info@rename2.example.com", password: "Corr3ct-Horse!" });
+        await update(mailDomain.provider, d.id, d, { domain: "rename2.example.com", active: false });
         expect(row(p, "mail_domain", (r) => String(r.domain_id) === d.id)!.active).toBe("n");
         // The API layer's own partial update, as the live suite's drift step uses it.
         await api.updateMailDomain(p.raw, Number(d.id), { active: true });

@@ -307,7 +307,10 @@ export function resourceArgs(
     for (const k of Object.keys(decl.computed ?? {})) props[k] = undefined;
     for (const [k, v] of Object.entries(args)) if (v !== undefined) props[k] = secretInputs.includes(k) ? pulumi.secret(v) : v;
     const secrets = decl.secretOutputs ?? [];
-    const o = secrets.length ? { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] } : opts;
+    let o = secrets.length ? { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] } : opts;
+    // A forced replacement (`pulumi up --replace`) takes its order from the resource option, not
+    // from the provider's diff: where the panel refuses two rows with one name, delete first.
+    if (decl.deleteBeforeReplace && o?.deleteBeforeReplace === undefined) o = { ...o, deleteBeforeReplace: true };
     return [provider, name, props, o, "ispconfig", decl.type];
 }
 

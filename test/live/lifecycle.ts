@@ -64,15 +64,13 @@ function program(spec: Spec, cfg: LiveConfig) {
         const rec = new ARecord("www", { zoneId: zone.id, name: "www", address: spec.address, ttl: spec.recordTtl });
         // `@` is stored as the UI stores it: the zone's origin.
         const apex = new ARecord("apex", { zoneId: zone.id, name: "@", address: "192.0.2.20" });
-        // deleteBeforeReplace: a forced replacement (`up --replace`) is create-first unless the
-        // program says otherwise, and the panel refuses a second site with the same domain.
         const site = new WebDomain("site", {
             domain: spec.site, php: "php-fpm", pm: "dynamic", pmMaxChildren: 12, pmStartServers: 3, pmMinSpareServers: 2, pmMaxSpareServers: 6,
             hdQuota: spec.hdQuota, logRetention: 14, ...owner,
-        }, { deleteBeforeReplace: true });
+        });
         const md = new MailDomain("mail", { domain: spec.mail, active: spec.mailActive, ...owner });
         const box = new Mailbox("info", { email: pulumi.interpolate`info@${md.domain}`, password: pw, name: "Info", quota: spec.quotaMb });
-        return { zoneId: zone.id, recordId: rec.id, apexId: apex.id, siteId: site.id, mailDomainId: md.id, mailboxId: box.id, siteUrn: site.urn };
+        return { zoneId: zone.id, recordId: rec.id, apexId: apex.id, siteId: site.id, mailDomainId: md.id, mailboxId: box.id, siteUrn: site.urn, zoneUrn: zone.urn };
     };
 }
 
@@ -228,22 +226,38 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
             check("update", "Mailbox: quota in bytes, password hash not rotated by an unrelated change", Number(b2?.quota) === 1024 * MB && String(b2?.password) === hash, b2 && [b2.quota]);
             check("update", "Mailbox: address and maildir intact after its domain's update (the panel renames them when the update lacks `domain`)", b2?.email === `info@${spec.mail}` && b2?.maildir === api.mailboxPath(layout.maildirPath, spec.mail, "info"), b2 && [b2.email, b2.maildir]);
 
-            // ---- 4. replace --------------------------------------------------------------
-            Object.assign(spec, { zone: `live2.${TEST_DOMAIN}`, mail: `mail2.live.${TEST_DOMAIN}` });
+            // ---- 4. rename in place --------------------------------------------------------
+            // New names for the zone, the site and the mail domain: renamed in place as the UI
+            // does (ids kept, nothing replaced, so no record, file or mail is lost).
+            Object.assign(spec, { zone: `live2.${TEST_DOMAIN}`, site: `www.live2.${TEST_DOMAIN}`, mail: `mail2.live.${TEST_DOMAIN}` });
+            await step("rename", async () => {
+                const r = await stack!.up();
+                check("rename", "renames zone, site, mail domain and mailbox in place, replaces nothing", summary(r).update === 4 && summary(r).same === 3 && !summary(r).replace && !summary(r).delete, summary(r));
+            });
+            const beforeRename = o;
+            o = await outputs();
+            check("rename", "ids unchanged", ["zoneId", "recordId", "apexId", "siteId", "mailDomainId", "mailboxId"].every((k) => o[k] === beforeRename[k]), o);
+            const zr = await get("dns_zone_get", o.zoneId);
+            const ar = await get("dns_a_get", o.apexId);
+            check("rename", "the zone has its new origin, and the `@` record (stored as the origin) followed it", zr?.origin === `${spec.zone}.` && ar?.name === `${spec.zone}.` && ar?.type === "A", [zr?.origin, ar?.name]);
+            const sr = await get("sites_web_domain_get", o.siteId);
+            check("rename", "the site has its new domain, same document root", sr?.domain === spec.site && sr?.document_root === s2?.document_root, sr && [sr.domain, sr.document_root]);
+            const br = await get("mail_user_get", o.mailboxId);
+            check("rename", "the mailbox moved with its domain: new address and maildir, same mailbox", br?.email === `info@${spec.mail}` && br?.maildir === api.mailboxPath(layout.maildirPath, spec.mail, "info") && String(br?.password) === hash, br && [br.email, br.maildir]);
+
+            // ---- 4b. replace ---------------------------------------------------------------
             await step("replace", async () => {
-                // The site replaces only on serverId (one server here): asked for explicitly.
-                const r = await stack!.up({ replace: [String(o.siteUrn)] });
-                check("replace", "replaces the five kinds (both records move with their zone)", summary(r).replace === 6, summary(r));
+                // Nothing the program declares replaces on one server: forced, as `pulumi up --replace`.
+                const r = await stack!.up({ replace: [String(o.siteUrn), String(o.zoneUrn)] });
+                check("replace", "replaces the zone (deleted first), its two records and the site", summary(r).replace === 4, summary(r));
             });
             const before = o;
             o = await outputs();
-            check("replace", "every id is new", ["zoneId", "recordId", "siteId", "mailDomainId", "mailboxId"].every((k) => o[k] !== before[k]), o);
-            check("replace", "the old rows are gone", (await get("dns_zone_get", before.zoneId)) === null && (await get("dns_a_get", before.recordId)) === null && (await get("sites_web_domain_get", before.siteId)) === null && (await get("mail_domain_get", before.mailDomainId)) === null && (await get("mail_user_get", before.mailboxId)) === null);
+            check("replace", "the replaced ids are new", ["zoneId", "recordId", "apexId", "siteId"].every((k) => o[k] !== before[k]), o);
+            check("replace", "the old rows are gone", (await get("dns_zone_get", before.zoneId)) === null && (await get("dns_a_get", before.recordId)) === null && (await get("sites_web_domain_get", before.siteId)) === null);
             const z3 = await get("dns_zone_get", o.zoneId);
             const r3 = await get("dns_a_get", o.recordId);
             check("replace", "the new zone and its record", z3?.origin === `${spec.zone}.` && Number(r3?.zone) === Number(o.zoneId) && r3?.type === "A", [z3?.origin, r3?.zone, r3?.type]);
-            const b3 = await get("mail_user_get", o.mailboxId);
-            check("replace", "the new mailbox in the new domain", b3?.email === `info@${spec.mail}` && b3?.maildir === api.mailboxPath(layout.maildirPath, spec.mail, "info"), b3 && [b3.email, b3.maildir]);
             const orphans = (await direct.call("dns_rr_get_all_by_zone", Number(before.zoneId))) as unknown[];
             check("replace", "no record left behind in the old zone", Array.isArray(orphans) && orphans.length === 0, orphans);
 
