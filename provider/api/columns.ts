@@ -14,7 +14,14 @@ export interface ColumnKinds {
 
 export type Typed = Record<string, string | number | boolean | null>;
 
-export function fromDb(row: SoapMap, kinds: ColumnKinds): Typed {
+/**
+ * What may be written to a table: any of its typed columns. A column name the row type does
+ * not know is a compile error (the panel would silently ignore it).
+ */
+export type Write<Row> = { -readonly [K in keyof Row]?: Row[K] };
+
+/** A row as the panel answers it, typed by the table's column kinds (R names the columns we use). */
+export function fromDb<R = Typed>(row: SoapMap, kinds: ColumnKinds): R {
     const out: Typed = {};
     for (const [k, v] of Object.entries(row)) {
         if (v === null || v === undefined) {
@@ -30,11 +37,11 @@ export function fromDb(row: SoapMap, kinds: ColumnKinds): Typed {
             out[k] = typeof v === "string" ? v : String(v);
         }
     }
-    return out;
+    return out as unknown as R;
 }
 
 /** Turn typed values back into what the panel stores; unknown keys pass through unchanged. */
-export function toDb(values: Record<string, unknown>, kinds: ColumnKinds): SoapMap {
+export function toDb(values: object, kinds: ColumnKinds): SoapMap {
     const out: SoapMap = {};
     for (const [k, v] of Object.entries(values)) {
         if (v === undefined) continue;

@@ -1,6 +1,6 @@
 import { Caller } from "./caller";
 import { asOneRow, asRowList } from "./answerShape";
-import { ColumnKinds, Typed, fromDb, num, toDb } from "./columns";
+import { ColumnKinds, Write, fromDb, num, toDb } from "./columns";
 import { KEEP_OWNER } from "./ownership";
 import { dotted, undotted } from "./zoneOrigin";
 import { nextSerial } from "./zoneSerial";
@@ -13,7 +13,7 @@ export const DNS_ZONE_COLUMNS: ColumnKinds = {
     flagCase: "upper",
 };
 
-export interface DnsZoneRow extends Typed {
+export interface DnsZoneRow {
     id: number;
     sys_userid: number;
     sys_groupid: number;
@@ -28,10 +28,12 @@ export interface DnsZoneRow extends Typed {
     minimum: number;
     ttl: number;
     active: boolean;
+    xfer: string;
+    also_notify: string;
 }
 
 function typed(row: Record<string, unknown> | undefined): DnsZoneRow | undefined {
-    return row ? (fromDb(row as never, DNS_ZONE_COLUMNS) as DnsZoneRow) : undefined;
+    return row ? (fromDb<DnsZoneRow>(row as never, DNS_ZONE_COLUMNS)) : undefined;
 }
 
 export async function getDnsZone(c: Caller, id: number): Promise<DnsZoneRow | undefined> {
@@ -71,7 +73,7 @@ export async function dnsZoneIdByOrigin(c: Caller, origin: string): Promise<numb
 }
 
 /** Adds a zone; origin/ns/mbox are stored dotted and the serial starts at today's YYYYMMDD01. */
-export async function addDnsZone(c: Caller, clientId: number, values: Record<string, unknown>, now = new Date()): Promise<number> {
+export async function addDnsZone(c: Caller, clientId: number, values: Write<DnsZoneRow>, now = new Date()): Promise<number> {
     const params = { serial: nextSerial(0, now), ...values };
     return num(await c.call("dns_zone_add", clientId, toDb(params, DNS_ZONE_COLUMNS)));
 }
@@ -83,7 +85,7 @@ export async function addDnsZone(c: Caller, clientId: number, values: Record<str
 export async function updateDnsZone(
     c: Caller,
     id: number,
-    changes: Record<string, unknown>,
+    changes: Write<DnsZoneRow>,
     clientId: number = KEEP_OWNER,
     now = new Date(),
 ): Promise<number> {

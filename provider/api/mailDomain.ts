@@ -1,6 +1,6 @@
 import { Caller } from "./caller";
 import { asOneRow, asRowList } from "./answerShape";
-import { ColumnKinds, Typed, fromDb, num, toDb } from "./columns";
+import { ColumnKinds, Write, fromDb, num, toDb } from "./columns";
 import { KEEP_OWNER } from "./ownership";
 import { NotFoundError } from "../soap/errors";
 
@@ -10,7 +10,7 @@ export const MAIL_DOMAIN_COLUMNS: ColumnKinds = {
     flagCase: "lower",
 };
 
-export interface MailDomainRow extends Typed {
+export interface MailDomainRow {
     domain_id: number;
     sys_userid: number;
     sys_groupid: number;
@@ -24,8 +24,8 @@ const MAIL_DOMAIN_SECRET_COLUMNS = ["dkim_private", "relay_pass"];
 
 function typed(row: Record<string, unknown> | undefined): MailDomainRow | undefined {
     if (!row) return undefined;
-    const t = fromDb(row as never, MAIL_DOMAIN_COLUMNS) as MailDomainRow;
-    for (const k of MAIL_DOMAIN_SECRET_COLUMNS) delete t[k];
+    const t = fromDb<MailDomainRow>(row as never, MAIL_DOMAIN_COLUMNS);
+    for (const k of MAIL_DOMAIN_SECRET_COLUMNS) delete (t as unknown as Record<string, unknown>)[k];
     return t;
 }
 
@@ -40,7 +40,7 @@ export async function findMailDomainByName(c: Caller, domain: string): Promise<M
     return typed(rows.find((r) => String(r.domain).toLowerCase() === domain.toLowerCase()));
 }
 
-export async function addMailDomain(c: Caller, clientId: number, values: Record<string, unknown>): Promise<number> {
+export async function addMailDomain(c: Caller, clientId: number, values: Write<MailDomainRow>): Promise<number> {
     return num(await c.call("mail_domain_add", clientId, toDb(values, MAIL_DOMAIN_COLUMNS)));
 }
 
@@ -55,7 +55,7 @@ export async function addMailDomain(c: Caller, clientId: number, values: Record<
 export async function updateMailDomain(
     c: Caller,
     id: number,
-    changes: Record<string, unknown>,
+    changes: Write<MailDomainRow>,
     clientId: number = KEEP_OWNER,
 ): Promise<number> {
     const current = await getMailDomain(c, id);

@@ -1,6 +1,6 @@
 import { Caller } from "./caller";
 import { asOneRow, asRowList } from "./answerShape";
-import { ColumnKinds, Typed, fromDb, num, toDb } from "./columns";
+import { ColumnKinds, Write, fromDb, num, toDb } from "./columns";
 import { KEEP_OWNER } from "./ownership";
 import { ISPConfigError, NotFoundError, TransportError } from "../soap/errors";
 
@@ -19,26 +19,39 @@ export const MAIL_USER_COLUMNS: ColumnKinds = {
  * every row (§4), and it must never reach Pulumi outputs, logs or errors. It is dropped
  * here, at the first point it becomes a typed value.
  */
-export interface MailUserRow extends Typed {
+export interface MailUserRow {
     mailuser_id: number;
     sys_userid: number;
     sys_groupid: number;
     server_id: number;
     email: string;
     login: string;
+    /** Only ever written: the stored hash is dropped on read. */
+    password?: string;
     name: string;
     quota: number;
     maildir: string;
     homedir: string;
+    maildir_format: string;
     uid: number;
     gid: number;
     postfix: boolean;
+    disableimap: boolean;
+    disablepop3: boolean;
+    disablesmtp: boolean;
+    disabledeliver: boolean;
+    move_junk: boolean;
+    purge_trash_days: number;
+    purge_junk_days: number;
+    backup_interval: string;
+    backup_copies: number;
+    autoresponder_subject: string;
 }
 
 function typed(row: Record<string, unknown> | undefined): MailUserRow | undefined {
     if (!row) return undefined;
     const { password: _hash, ...rest } = row;
-    return fromDb(rest as never, MAIL_USER_COLUMNS) as MailUserRow;
+    return fromDb<MailUserRow>(rest as never, MAIL_USER_COLUMNS);
 }
 
 export async function getMailUser(c: Caller, id: number): Promise<MailUserRow | undefined> {
@@ -67,7 +80,7 @@ export async function listMailUsersOfDomain(c: Caller, domain: string): Promise<
  * panel's own form (`mail/form/mail_user.tform.php`, a new mailbox in the UI) stores for the
  * columns the Mailbox resource does not manage; anything the caller sends wins.
  */
-export const MAIL_USER_UI_DEFAULTS: Readonly<Record<string, unknown>> = {
+export const MAIL_USER_UI_DEFAULTS: Readonly<Write<MailUserRow>> = {
     purge_trash_days: 0,
     purge_junk_days: 0,
     backup_interval: "none",
@@ -75,7 +88,7 @@ export const MAIL_USER_UI_DEFAULTS: Readonly<Record<string, unknown>> = {
     autoresponder_subject: "Out of office reply",
 };
 
-export async function addMailUser(c: Caller, clientId: number, values: Record<string, unknown>): Promise<number> {
+export async function addMailUser(c: Caller, clientId: number, values: Write<MailUserRow>): Promise<number> {
     return num(await c.call("mail_user_add", clientId, toDb({ ...MAIL_USER_UI_DEFAULTS, ...values }, MAIL_USER_COLUMNS)));
 }
 
@@ -87,7 +100,7 @@ export async function addMailUser(c: Caller, clientId: number, values: Record<st
 export async function updateMailUser(
     c: Caller,
     id: number,
-    changes: Record<string, unknown>,
+    changes: Write<MailUserRow>,
     clientId: number = KEEP_OWNER,
 ): Promise<number> {
     try {

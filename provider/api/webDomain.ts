@@ -1,6 +1,6 @@
 import { Caller } from "./caller";
 import { asOneRow, asRowList } from "./answerShape";
-import { ColumnKinds, Typed, fromDb, num, toDb } from "./columns";
+import { ColumnKinds, Write, fromDb, num, toDb } from "./columns";
 import { KEEP_OWNER } from "./ownership";
 import { NotFoundError } from "../soap/errors";
 
@@ -21,15 +21,49 @@ export const WEB_DOMAIN_COLUMNS: ColumnKinds = {
 };
 
 /** A web_domain row with DB strings turned into numbers and booleans. */
-export interface WebDomainRow extends Typed {
+export interface WebDomainRow {
     domain_id: number;
     sys_userid: number;
     sys_groupid: number;
     server_id: number;
+    parent_domain_id: number;
     domain: string;
+    type: string;
+    vhost_type: string;
     document_root: string;
     system_user: string;
     system_group: string;
+    ip_address: string;
+    subdomain: string;
+    php: string;
+    server_php_id: number;
+    pm: string;
+    pm_max_children: number;
+    pm_start_servers: number;
+    pm_min_spare_servers: number;
+    pm_max_spare_servers: number;
+    pm_process_idle_timeout: number;
+    pm_max_requests: number;
+    hd_quota: number;
+    traffic_quota: number;
+    traffic_quota_lock: boolean;
+    cgi: boolean;
+    ssi: boolean;
+    perl: boolean;
+    ruby: boolean;
+    python: boolean;
+    suexec: boolean;
+    /** An int column (0/1), unlike the other checkboxes. */
+    errordocs: number;
+    allow_override: string;
+    http_port: number;
+    https_port: number;
+    ssl: boolean;
+    ssl_letsencrypt: boolean;
+    rewrite_to_https: boolean;
+    stats_type: string;
+    log_retention: number;
+    active: boolean;
 }
 
 /** Fields `sites_web_domain_update` silently resets when they are missing from its params (§6.5). */
@@ -42,8 +76,8 @@ const WEB_DOMAIN_SECRET_COLUMNS = ["stats_password", "backup_password", "ssl_key
 
 function typed(row: Record<string, unknown> | undefined): WebDomainRow | undefined {
     if (!row) return undefined;
-    const t = fromDb(row as never, WEB_DOMAIN_COLUMNS) as WebDomainRow;
-    for (const k of WEB_DOMAIN_SECRET_COLUMNS) delete t[k];
+    const t = fromDb<WebDomainRow>(row as never, WEB_DOMAIN_COLUMNS);
+    for (const k of WEB_DOMAIN_SECRET_COLUMNS) delete (t as unknown as Record<string, unknown>)[k];
     return t;
 }
 
@@ -58,7 +92,7 @@ export async function findWebDomainByName(c: Caller, domain: string): Promise<We
 }
 
 /** Adds a site; `values` must hold every field the caller owns (the panel applies no defaults). */
-export async function addWebDomain(c: Caller, clientId: number, values: Record<string, unknown>): Promise<number> {
+export async function addWebDomain(c: Caller, clientId: number, values: Write<WebDomainRow>): Promise<number> {
     return num(await c.call("sites_web_domain_add", clientId, toDb(values, WEB_DOMAIN_COLUMNS), false));
 }
 
@@ -71,7 +105,7 @@ export async function addWebDomain(c: Caller, clientId: number, values: Record<s
 export async function updateWebDomain(
     c: Caller,
     id: number,
-    changes: Record<string, unknown>,
+    changes: Write<WebDomainRow>,
     clientId: number = KEEP_OWNER,
 ): Promise<WebDomainRow> {
     const current = await getWebDomain(c, id);

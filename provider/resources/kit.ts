@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { Caller } from "../api/caller";
+import type { Write } from "../api/columns";
 import { OpsContext, ResourceOps, panelId } from "./ops";
 import { ResourceKind, makeProvider } from "./providerShim";
 import { isUnknown } from "./unknown";
@@ -83,8 +84,8 @@ export interface Field<T = any, Row = any> {
     default?: string | number | boolean | ((d: Defaults) => unknown);
     /** A declared change cannot be made in place. */
     replaces?: boolean;
-    /** The panel column this input is written to and read from. */
-    column?: string;
+    /** The panel column this input is written to and read from (a name the row type knows). */
+    column?: Extract<keyof Row, string>;
     /** Input value → column value (default: as is). */
     write?: (v: any) => unknown;
     /** Row → output value (default: `row[column]`); may ask the panel (owner lookups). */
@@ -193,13 +194,14 @@ export function resolve(decl: Declaration, inputs: Record<string, any>, d: Defau
 }
 
 /** The panel columns of the given input values (fields without a column are skipped). */
-export function columns(decl: Declaration, values: Record<string, any>): Record<string, unknown> {
+export function columns<Row>(decl: Declaration<Row>, values: Record<string, any>): Write<Row> {
     const out: Record<string, unknown> = {};
     for (const [k, f] of Object.entries(decl.fields)) {
         if (!f.column || values[k] === undefined) continue;
         out[f.column] = f.write ? f.write(values[k]) : values[k];
     }
-    return out;
+    // The rules' normalised values have the columns' types (checked by the field declarations).
+    return out as Write<Row>;
 }
 
 /** Every output of a row: the fields as stored, the computed outputs, the id. */

@@ -153,7 +153,7 @@ const decl: Declaration<api.MailUserRow> = {
     },
 };
 
-function notFlag(column: string) {
+function notFlag(column: "disableimap" | "disablepop3" | "disablesmtp" | "disabledeliver") {
     return { rule: bool(), default: true, column, write: (v: boolean) => !v, read: (r: api.MailUserRow) => !r[column] };
 }
 

@@ -7,7 +7,7 @@ import { isUnknown } from "./unknown";
 import { bool, clientIdRule, domainName, int, ipv4, oneOf, serverIdRule, str } from "./validate";
 
 
-const flag = (column: string) => ({ rule: bool(), column });
+const flag = (column: "suexec" | "ssl" | "ssl_letsencrypt" | "rewrite_to_https" | "active") => ({ rule: bool(), column });
 
 /** The inputs of a {@link WebDomain}; each is also an output, as stored. */
 const fields = {
@@ -172,7 +172,7 @@ const decl: Declaration<api.WebDomainRow> = {
  * manage (the API applies no defaults, §7). Sent on create only: an update never touches them,
  * so a `cgi` switched on in the panel stays on.
  */
-const UI_NEW_SITE = {
+const UI_NEW_SITE: api.Write<api.WebDomainRow> = {
     type: "vhost",
     vhost_type: "name",
     parent_domain_id: 0,
