@@ -58,6 +58,23 @@ describe("WebDomain", () => {
         expect((await read(webDomain.provider, w.id, r.outs)).id).toBe("");
     });
 
+    it("columns it does not manage keep the panel's value: cgi and a PHP-FPM setting made in the panel survive an update and an adopt", async () => {
+        const w = await create(webDomain.provider, { domain: "ui-edits.example.com", hdQuota: 100 });
+        const live = () => p.emu.panel.tables.web_domain.find((r) => String(r.domain_id) === w.id)!;
+        // An admin ticks CGI and tunes pm.max_children in the panel's UI (neither is declared).
+        Object.assign(live(), { cgi: "y", pm_max_children: 33 });
+        await update(webDomain.provider, w.id, w, { domain: "ui-edits.example.com", hdQuota: 200 });
+        expect(site(w.id).cgi).toBe("y");
+        expect(Number(site(w.id).hd_quota)).toBe(200);
+        expect(Number(site(w.id).pm_max_children)).toBe(33);
+        // The same site adopted by another stack that declares only its domain and quota.
+        const adopted = await create(webDomain.provider, { domain: "ui-edits.example.com", hdQuota: 300, adopt: true });
+        expect(adopted.id).toBe(w.id);
+        expect(site(w.id).cgi).toBe("y");
+        expect(Number(site(w.id).hd_quota)).toBe(300);
+        expect(Number(site(w.id).pm_max_children)).toBe(33);
+    });
+
     it("keeps pm_* and log_retention on an unrelated update (the panel would reset them to 1 and 30)", async () => {
         const w = await create(webDomain.provider, { domain: "keep.example.com", pm: "dynamic", pmMaxChildren: 12, pmStartServers: 3, pmMinSpareServers: 2, pmMaxSpareServers: 6, logRetention: 90 });
         await update(webDomain.provider, w.id, w, { domain: "keep.example.com", pm: "dynamic", pmMaxChildren: 12, pmStartServers: 3, pmMinSpareServers: 2, pmMaxSpareServers: 6, logRetention: 90, hdQuota: 512 });
