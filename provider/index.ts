@@ -9,6 +9,7 @@
  */
 export { DnsZone, DnsZoneArgs } from "./resources/dnsZone";
 export { ARecord, ARecordArgs } from "./resources/aRecord";
+export { DnsRecord, DnsRecordArgs } from "./resources/dnsRecord";
 export { WebDomain, WebDomainArgs } from "./resources/webDomain";
 export { MailDomain, MailDomainArgs } from "./resources/mailDomain";
 export { Mailbox, MailboxArgs } from "./resources/mailbox";

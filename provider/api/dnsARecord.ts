@@ -1,67 +1,25 @@
 import { Caller } from "./caller";
-import { asOneRow, asRowList } from "./answerShape";
-import { ColumnKinds, Typed, fromDb, num, toDb } from "./columns";
 import { KEEP_OWNER } from "./ownership";
-import { NotFoundError, ValidationError } from "../soap/errors";
-import { nextSerial } from "./zoneSerial";
+import { DnsRecordRow } from "./dnsRr";
+import { addRecord, deleteRecord, findRecords, updateRecord } from "./dnsRecord";
+import { isOfType } from "./dnsTypeColumn";
 
-/** Column kinds of `dns_rr`. */
-export const DNS_RR_COLUMNS: ColumnKinds = {
-    ints: ["id", "sys_userid", "sys_groupid", "server_id", "zone", "aux", "ttl", "serial"],
-    flags: ["active"],
-    flagCase: "upper",
-};
-
-export interface DnsRecordRow extends Typed {
-    id: number;
-    sys_userid: number;
-    sys_groupid: number;
-    server_id: number;
-    zone: number;
-    name: string;
-    type: string;
-    data: string;
-    ttl: number;
-    active: boolean;
-}
-
-function typed(row: Record<string, unknown> | undefined): DnsRecordRow | undefined {
-    return row ? (fromDb(row as never, DNS_RR_COLUMNS) as DnsRecordRow) : undefined;
-}
-
-/**
- * `stamp` is a TIMESTAMP column the API fills with '' when omitted; under MariaDB's strict
- * sql_mode that fails every dns_a_add ("Incorrect datetime value", §6.1). Sending a real
- * timestamp costs nothing on a normal panel and keeps strict-mode panels working.
+/*
+ * The A record's functions, kept for ARecord and older callers: since DnsRecord they are the
+ * generic record functions (dnsRecord.ts) with the type fixed to 'A' — the type-column and
+ * serial rules are the same for all 18 types.
  */
-export function stampNow(now: Date = new Date()): string {
-    return now.toISOString().slice(0, 19).replace("T", " ");
-}
+export { DNS_RR_COLUMNS, stampNow, getDnsRecord, listZoneRecords, bumpZoneSerial } from "./dnsRr";
+export type { DnsRecordRow } from "./dnsRr";
 
-/** Reads one dns_rr row by id. Note `dns_a_get` returns a row of ANY type (42_). */
-export async function getDnsRecord(c: Caller, id: number): Promise<DnsRecordRow | undefined> {
-    return typed(asOneRow(await c.call("dns_a_get", id), "dns_a_get"));
-}
-
-/** Every record of a zone, every type, including type-'' rows left by the type-column bug. */
-export async function listZoneRecords(c: Caller, zoneId: number): Promise<DnsRecordRow[]> {
-    return asRowList(await c.call("dns_rr_get_all_by_zone", zoneId), "dns_rr_get_all_by_zone").map((r) => typed(r)!);
-}
-
-/**
- * The type-column bug (§6.1): `dns_a_add` stores type '' unless `type: 'A'` is sent, and a
- * record with an empty type is never written to the zone file. We always send it; a row read
- * back empty (made by an older tool) counts as an A record that needs repair.
- */
+/** An A row, or one whose type was lost to the type-column bug (repaired by the next update). */
 export function isARecordType(type: string): boolean {
-    return type === "A" || type === "";
+    return isOfType("A", type);
 }
 
 /**
- * Adds an A record owned by `clientId` and moves the zone serial. With update_serial the panel
- * also calls dns_zone_update with the SAME client_id, which re-owns the zone whenever it is
- * > 0 (§6.4) — so for a client-owned record we add without it and bump the serial ourselves
- * with client_id 0, which leaves the zone's owner alone.
+ * Adds an A record owned by `clientId` and moves the zone serial, without re-owning the zone
+ * (see addRecord).
  */
 export async function addARecord(
     c: Caller,
@@ -71,69 +29,27 @@ export async function addARecord(
     /** The zone already has exactly the owner client_id would give it (sys_userid and sys_groupid). */
     zoneOwnedAsClient = false,
 ): Promise<number> {
-    const params = toDb({ stamp: stampNow(now), ...values, type: "A" }, DNS_RR_COLUMNS);
-    // One call when "re-owning" the zone changes nothing: admin records, or a zone whose
-    // sys_userid and sys_groupid already are this client's.
-    if (clientId === KEEP_OWNER || zoneOwnedAsClient) return num(await c.call("dns_a_add", clientId, params, true));
-    const id = num(await c.call("dns_a_add", clientId, params, false));
-    try {
-        await bumpZoneSerial(c, num(values.zone), now);
-    } catch (e) {
-        // A record the zone serial does not announce must not stay behind: undo the add.
-        await deleteZoneRecord(c, id).catch(() => undefined);
-        throw e;
-    }
-    return id;
+    return addRecord(c, "A", clientId, values as typeof values & { zone: number }, now, zoneOwnedAsClient);
 }
 
-/** Moves a zone's serial on without touching its owner. */
-export async function bumpZoneSerial(c: Caller, zoneId: number, now = new Date()): Promise<void> {
-    const zone = asOneRow(await c.call("dns_zone_get", zoneId), "dns_zone_get");
-    if (!zone) return;
-    await c.call("dns_zone_update", KEEP_OWNER, zoneId, { serial: nextSerial(num(zone.serial), now) });
+/** Updates an A record: type re-asserted, serial moved, owner kept (see updateRecord). */
+export async function updateARecord(c: Caller, id: number, changes: Record<string, unknown>, clientId: number = KEEP_OWNER): Promise<number> {
+    return updateRecord(c, "A", id, changes as typeof changes & { zone: number }, clientId);
 }
 
-/**
- * Updates an A record; always re-asserts `type: 'A'` (which also repairs an empty type) and
- * bumps the zone serial. KEEP_OWNER matters doubly here: with update_serial the panel also
- * calls dns_zone_update with the same client_id, which would re-own the whole zone.
- */
-export async function updateARecord(
-    c: Caller,
-    id: number,
-    changes: Record<string, unknown>,
-    clientId: number = KEEP_OWNER,
-): Promise<number> {
-    try {
-        return num(await c.call("dns_a_update", clientId, id, toDb({ ...changes, type: "A" }, DNS_RR_COLUMNS), true));
-    } catch (e) {
-        // A missing id faults with the whole merged row "invalid"; say what really happened.
-        // Checked only after a failure, so a normal update is one call.
-        if (e instanceof ValidationError && !(await getDnsRecord(c, id))) {
-            throw new NotFoundError(`DNS record ${id} no longer exists in the panel`, "dns_a_update");
-        }
-        throw e;
-    }
-}
-
-/**
- * A records of a zone with this exact stored name and address (the natural key), through the
- * generic get's exact-match filter. Rows with the empty type of the type-column bug count.
- */
+/** A records of a zone with this exact stored name and address (the natural key). */
 export async function findARecords(c: Caller, zoneId: number, name: string, address: string): Promise<DnsRecordRow[]> {
-    const rows = asRowList(await c.call("dns_a_get", { zone: zoneId, name, data: address }), "dns_a_get");
-    return rows.map((r) => typed(r)!).filter((r) => r.zone === zoneId && isARecordType(r.type) && r.name === name && r.data === address);
+    return findRecords(c, "A", zoneId, name, address);
 }
 
 export async function deleteARecord(c: Caller, id: number): Promise<boolean> {
-    return num(await c.call("dns_a_delete", id, true)) > 0;
+    return deleteRecord(c, "A", id);
 }
 
 /**
  * Deletes any dns_rr row of a zone that is being deleted (the UI's cascade). No serial bump:
- * the zone goes next. The fact sheet is silent on whether `dns_a_delete` checks the row's
- * type; on 3.2 it deletes by id, which is what this relies on.
+ * the zone goes next. `dns_a_delete` deletes by id whatever the row's type (3.2).
  */
 export async function deleteZoneRecord(c: Caller, id: number): Promise<boolean> {
-    return num(await c.call("dns_a_delete", id, false)) > 0;
+    return deleteRecord(c, "A", id, false);
 }

@@ -1,0 +1,110 @@
+import { Caller } from "./caller";
+import { fromDb } from "./columns";
+import { DNS_RR_COLUMNS, DnsRecordRow, listZoneRecords } from "./dnsRr";
+import { SoapMap } from "../soap/value";
+
+/*
+ * One `dns_rr_get_all_by_zone` per zone per refresh, instead of one get per record.
+ *
+ * A refresh reads every record at once; the reads of one zone share one listing: a read joins
+ * the listing in flight for its zone, or uses one that finished less than `shareMs` ago
+ * (ISPCONFIG_READ_SHARE_MS, default 2000 ms; 0 = only reads that overlap share). A write made
+ * through this process to a zone makes its listing unusable for reads (the next read lists the
+ * zone again), so a read after an update never sees the old row. The listing also stays known,
+ * patched with our own writes, for the CNAME clash check of creates in the same process
+ * (`knownRows`), which would otherwise list the zone again for every record added.
+ */
+
+interface Entry {
+    rows: Promise<DnsRecordRow[]>;
+    /** When the listing arrived (undefined while in flight). */
+    at?: number;
+    /** No write through this process since the listing was taken. */
+    fresh: boolean;
+    /** Our own writes since, applied to `rows` for the clash check. */
+    patches: ((rows: DnsRecordRow[]) => DnsRecordRow[])[];
+}
+
+function shareMs(): number {
+    const v = Number(process.env.ISPCONFIG_READ_SHARE_MS);
+    return Number.isFinite(v) && v >= 0 ? v : 2000;
+}
+
+class ZoneListings {
+    private byCaller = new WeakMap<Caller, Map<number, Entry>>();
+    /** Listings fetched (for tests and the bench). */
+    fetched = 0;
+
+    private zones(c: Caller): Map<number, Entry> {
+        let m = this.byCaller.get(c);
+        if (!m) this.byCaller.set(c, (m = new Map()));
+        return m;
+    }
+
+    private fetch(c: Caller, zoneId: number): Entry {
+        const entry: Entry = { rows: listZoneRecords(c, zoneId), fresh: true, patches: [] };
+        this.fetched++;
+        entry.rows.then(
+            () => (entry.at = Date.now()),
+            () => this.zones(c).get(zoneId) === entry && this.zones(c).delete(zoneId),
+        );
+        this.zones(c).set(zoneId, entry);
+        return entry;
+    }
+
+    /** The zone's rows for a read: shared with reads in flight or just done, never older than our last write. */
+    async forRead(c: Caller, zoneId: number): Promise<DnsRecordRow[]> {
+        let e = this.zones(c).get(zoneId);
+        const usable = e && e.fresh && (e.at === undefined || Date.now() - e.at <= shareMs());
+        if (!usable) e = this.fetch(c, zoneId);
+        return e!.rows;
+    }
+
+    /** The zone's rows as far as this process knows them (one listing per process, patched with our writes). */
+    async knownRows(c: Caller, zoneId: number): Promise<DnsRecordRow[]> {
+        const e = this.zones(c).get(zoneId) ?? this.fetch(c, zoneId);
+        let rows = [...(await e.rows)];
+        for (const p of e.patches) rows = p(rows);
+        return rows;
+    }
+
+    private patch(c: Caller, zoneId: number, p: (rows: DnsRecordRow[]) => DnsRecordRow[]): void {
+        const e = this.zones(c).get(zoneId);
+        if (!e) return;
+        e.fresh = false;
+        e.patches.push(p);
+    }
+
+    added(c: Caller, zoneId: number, id: number, params: SoapMap): void {
+        const row = fromDb({ ...params, id, zone: zoneId } as SoapMap, DNS_RR_COLUMNS) as DnsRecordRow;
+        this.patch(c, zoneId, (rows) => [...rows.filter((r) => r.id !== id), row]);
+    }
+
+    updated(c: Caller, zoneId: number, id: number, params: SoapMap): void {
+        const changes = fromDb(params, DNS_RR_COLUMNS);
+        this.patch(c, zoneId, (rows) => rows.map((r) => (r.id === id ? ({ ...r, ...changes } as DnsRecordRow) : r)));
+    }
+
+    removed(c: Caller, zoneId: number | undefined, id: number): void {
+        const zones = zoneId !== undefined ? [zoneId] : [...this.zones(c).keys()];
+        for (const z of zones) this.patch(c, z, (rows) => rows.filter((r) => r.id !== id));
+    }
+
+    /** A write whose outcome is unknown: forget the zone entirely. */
+    touched(c: Caller, zoneId: number): void {
+        this.zones(c).delete(zoneId);
+    }
+
+    /** Forget everything known about a zone (it was renamed, re-owned or deleted). */
+    forget(c: Caller, zoneId?: number): void {
+        if (zoneId === undefined) this.byCaller.delete(c);
+        else this.zones(c).delete(zoneId);
+    }
+}
+
+export const zoneListings = new ZoneListings();
+
+/** One record by id through its zone's shared listing; undefined when it is not in that zone. */
+export async function readRecordViaZone(c: Caller, zoneId: number, id: number): Promise<DnsRecordRow | undefined> {
+    return (await zoneListings.forRead(c, zoneId)).find((r) => r.id === id);
+}
