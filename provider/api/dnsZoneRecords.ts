@@ -6,9 +6,11 @@ import { SoapMap } from "../soap/value";
 /*
  * One `dns_rr_get_all_by_zone` per zone per refresh, instead of one get per record.
  *
- * A refresh reads every record at once; the reads of one zone share one listing: a read joins
- * the listing in flight for its zone, or uses one that finished less than `shareMs` ago
- * (ISPCONFIG_READ_SHARE_MS, default 2000 ms; 0 = only reads that overlap share). A write made
+ * A refresh reads every record at once (the engine runs its read steps in parallel); the reads of
+ * one zone share one listing: a read joins the listing in flight for its zone. With
+ * ISPCONFIG_READ_SHARE_MS > 0 it also uses one that finished less than that many ms ago (for an
+ * engine that sends its reads in a trickle; default 0, so a read never sees a listing taken
+ * before it started unless it overlapped it). A write made
  * through this process to a zone makes its listing unusable for reads (the next read lists the
  * zone again), so a read after an update never sees the old row. The listing also stays known,
  * patched with our own writes, for the CNAME clash check of creates in the same process
@@ -27,7 +29,7 @@ interface Entry {
 
 function shareMs(): number {
     const v = Number(process.env.ISPCONFIG_READ_SHARE_MS);
-    return Number.isFinite(v) && v >= 0 ? v : 2000;
+    return Number.isFinite(v) && v >= 0 ? v : 0;
 }
 
 class ZoneListings {
@@ -55,7 +57,7 @@ class ZoneListings {
     /** The zone's rows for a read: shared with reads in flight or just done, never older than our last write. */
     async forRead(c: Caller, zoneId: number): Promise<DnsRecordRow[]> {
         let e = this.zones(c).get(zoneId);
-        const usable = e && e.fresh && (e.at === undefined || Date.now() - e.at <= shareMs());
+        const usable = e && e.fresh && (e.at === undefined || (shareMs() > 0 && Date.now() - e.at <= shareMs()));
         if (!usable) e = this.fetch(c, zoneId);
         return e!.rows;
     }

@@ -23,11 +23,14 @@ function typeField<T>(rule: Rule<T>, extra: Partial<Field<T>> = {}): Field<T, ap
     return {
         rule,
         ...extra,
-        read(r, props) {
+        async read(r, props, c) {
             const t = effectiveType(r, props);
-            if (!t) return undefined;
             const k = (this as { key?: string }).key;
-            return k ? api.decodeRecord(t, r.data, r.aux)[k] : undefined;
+            if (!t || !k) return undefined;
+            const v = api.decodeRecord(t, r.data, r.aux)[k];
+            // A target declared as `@` is stored as the origin: read back as declared.
+            if (props[k] === "@" && typeof v === "string" && v === (await originOf(c, r.zone))) return "@";
+            return v;
         },
     };
 }
