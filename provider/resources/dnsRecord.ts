@@ -208,6 +208,7 @@ const hooks = recordHooks({
         return out;
     },
     clashCheck: true,
+    dataOutput: true,
 });
 
 const decl: Declaration<api.DnsRecordRow> = {

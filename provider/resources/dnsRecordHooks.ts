@@ -26,6 +26,8 @@ export interface RecordShape {
     typeFields(inputs: Record<string, any>): api.RecordFields;
     /** Refuse name clashes the UI refuses (one listing per zone per process). ARecord keeps its one-call create. */
     clashCheck: boolean;
+    /** The resource has a `data` output (DnsRecord; ARecord's outputs stay as they were). */
+    dataOutput: boolean;
 }
 
 /** The stored name of a record, as the UI stores it (TLSA `_443._tcp` at the apex gets the origin: its form needs a host part). */
@@ -76,7 +78,7 @@ export function recordHooks(shape: RecordShape): Pick<Declaration<api.DnsRecordR
             const problem = storedNameProblem(type, values.name, zone.origin);
             if (problem) throw new ISPConfigError(`cannot add the ${type} record ${JSON.stringify(inputs.name)}: ${problem}. Nothing was written.`);
             const find = async () => (await api.findRecords(c, type, zone.id, values.name, values.data))[0];
-            const outs = () => ({ type, serverId: zone.serverId, fqdn: absoluteName(inputs.name, zone.origin), data: values.data });
+            const outs = () => ({ type, serverId: zone.serverId, fqdn: absoluteName(inputs.name, zone.origin), ...(shape.dataOutput ? { data: values.data } : {}) });
             return api.withNameLock(`${zone.id}|${api.absoluteStoredName(values.name, zone.origin)}`, async () => {
                 if (inputs.adopt) {
                     const existing = await find();
@@ -126,7 +128,7 @@ export function recordHooks(shape: RecordShape): Pick<Declaration<api.DnsRecordR
             await api.updateRecord(c, type, id, values, api.KEEP_OWNER);
             const name = news.name ?? olds.name;
             const outs: Record<string, unknown> = { type, fqdn: absoluteName(name, zone.origin) };
-            if (dataChanged) outs.data = values.data;
+            if (dataChanged && shape.dataOutput) outs.data = values.data;
             return { outs };
         },
 
