@@ -23,8 +23,10 @@ interface Entry {
     at?: number;
     /** No write through this process since the listing was taken. */
     fresh: boolean;
-    /** Our own writes since, applied to `rows` for the clash check. */
-    patches: ((rows: DnsRecordRow[]) => DnsRecordRow[])[];
+    /** The listing with our own writes since applied (for the clash check), once it arrived. */
+    known?: Map<number, DnsRecordRow>;
+    /** Writes made while the listing was in flight, applied when it arrives. */
+    pending: ((m: Map<number, DnsRecordRow>) => void)[];
 }
 
 function shareMs(): number {
@@ -34,8 +36,6 @@ function shareMs(): number {
 
 class ZoneListings {
     private byCaller = new WeakMap<Caller, Map<number, Entry>>();
-    /** Listings fetched (for tests and the bench). */
-    fetched = 0;
 
     private zones(c: Caller): Map<number, Entry> {
         let m = this.byCaller.get(c);
@@ -44,17 +44,21 @@ class ZoneListings {
     }
 
     private fetch(c: Caller, zoneId: number): Entry {
-        const entry: Entry = { rows: listZoneRecords(c, zoneId), fresh: true, patches: [] };
-        this.fetched++;
+        const entry: Entry = { rows: listZoneRecords(c, zoneId), fresh: true, pending: [] };
         entry.rows.then(
-            () => (entry.at = Date.now()),
+            (rows) => {
+                entry.at = Date.now();
+                entry.known = new Map(rows.map((r) => [r.id, r]));
+                for (const p of entry.pending) p(entry.known);
+                entry.pending = [];
+            },
             () => this.zones(c).get(zoneId) === entry && this.zones(c).delete(zoneId),
         );
         this.zones(c).set(zoneId, entry);
         return entry;
     }
 
-    /** The zone's rows for a read: shared with reads in flight or just done, never older than our last write. */
+    /** The zone's rows for a read: shared with reads in flight (or just done, see shareMs), never older than our last write. */
     async forRead(c: Caller, zoneId: number): Promise<DnsRecordRow[]> {
         let e = this.zones(c).get(zoneId);
         const usable = e && e.fresh && (e.at === undefined || (shareMs() > 0 && Date.now() - e.at <= shareMs()));
@@ -62,34 +66,37 @@ class ZoneListings {
         return e!.rows;
     }
 
-    /** The zone's rows as far as this process knows them (one listing per process, patched with our writes). */
+    /** The zone's rows as far as this process knows them (one listing per process, kept up to date with our writes). */
     async knownRows(c: Caller, zoneId: number): Promise<DnsRecordRow[]> {
         const e = this.zones(c).get(zoneId) ?? this.fetch(c, zoneId);
-        let rows = [...(await e.rows)];
-        for (const p of e.patches) rows = p(rows);
-        return rows;
+        await e.rows;
+        return [...e.known!.values()];
     }
 
-    private patch(c: Caller, zoneId: number, p: (rows: DnsRecordRow[]) => DnsRecordRow[]): void {
+    private patch(c: Caller, zoneId: number, p: (m: Map<number, DnsRecordRow>) => void): void {
         const e = this.zones(c).get(zoneId);
         if (!e) return;
         e.fresh = false;
-        e.patches.push(p);
+        if (e.known) p(e.known);
+        else e.pending.push(p);
     }
 
     added(c: Caller, zoneId: number, id: number, params: SoapMap): void {
         const row = fromDb({ ...params, id, zone: zoneId } as SoapMap, DNS_RR_COLUMNS) as DnsRecordRow;
-        this.patch(c, zoneId, (rows) => [...rows.filter((r) => r.id !== id), row]);
+        this.patch(c, zoneId, (m) => m.set(id, row));
     }
 
     updated(c: Caller, zoneId: number, id: number, params: SoapMap): void {
         const changes = fromDb(params, DNS_RR_COLUMNS);
-        this.patch(c, zoneId, (rows) => rows.map((r) => (r.id === id ? ({ ...r, ...changes } as DnsRecordRow) : r)));
+        this.patch(c, zoneId, (m) => {
+            const r = m.get(id);
+            if (r) m.set(id, { ...r, ...changes } as DnsRecordRow);
+        });
     }
 
     removed(c: Caller, zoneId: number | undefined, id: number): void {
         const zones = zoneId !== undefined ? [zoneId] : [...this.zones(c).keys()];
-        for (const z of zones) this.patch(c, z, (rows) => rows.filter((r) => r.id !== id));
+        for (const z of zones) this.patch(c, z, (m) => m.delete(id));
     }
 
     /** A write whose outcome is unknown: forget the zone entirely. */
