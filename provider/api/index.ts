@@ -20,3 +20,4 @@ export * from "./zoneRename";
 export * from "./mailDomainRename";
 export * from "./ownerCascade";
 export * from "./dnsNameClash";
+export * from "./dnsServerVerdict";

@@ -78,6 +78,7 @@ export function recordHooks(shape: RecordShape): Pick<Declaration<api.DnsRecordR
             const problem = storedNameProblem(type, values.name, zone.origin);
             if (problem) throw new ISPConfigError(`cannot add the ${type} record ${JSON.stringify(inputs.name)}: ${problem}. Nothing was written.`);
             const find = async () => (await api.findRecords(c, type, zone.id, values.name, values.data))[0];
+            const started = Date.now() / 1000;
             const outs = () => ({ type, serverId: zone.serverId, fqdn: absoluteName(inputs.name, zone.origin), ...(shape.dataOutput ? { data: values.data } : {}) });
             return api.withNameLock(`${zone.id}|${api.absoluteStoredName(values.name, zone.origin)}`, async () => {
                 if (inputs.adopt) {
@@ -100,6 +101,9 @@ export function recordHooks(shape: RecordShape): Pick<Declaration<api.DnsRecordR
                 // A recovered add may have stored the record without moving the serial: move it,
                 // or the secondaries never see the record.
                 if (recovered) await api.bumpZoneSerial(c, zone.id);
+                // Optionally, the server job's verdict: a zone BIND rejected is an error here, and
+                // the record that came with it is taken out again (Pulumi will not record it).
+                await watchApplied(ctx, id, zone.id, started, () => api.deleteRecord(c, type, id, true, zone.id));
                 // The panel stores the record exactly as sent (the UI's format), so no read-back is needed.
                 return { id, outs: outs() };
             });
@@ -125,7 +129,9 @@ export function recordHooks(shape: RecordShape): Pick<Declaration<api.DnsRecordR
                 if (shape.clashCheck) await refuseClash(c, type, values.name, zone, id);
             }
             // KEEP_OWNER: a client id here would re-own the record and, with update_serial, the zone.
+            const started = Date.now() / 1000;
             await api.updateRecord(c, type, id, values, api.KEEP_OWNER);
+            await watchApplied(ctx, id, zone.id, started);
             const name = news.name ?? olds.name;
             const outs: Record<string, unknown> = { type, fqdn: absoluteName(name, zone.origin) };
             if (dataChanged && shape.dataOutput) outs.data = values.data;
@@ -138,6 +144,18 @@ export function recordHooks(shape: RecordShape): Pick<Declaration<api.DnsRecordR
             await api.deleteRecord(ctx.caller(), typeOr(props.type, shape.typeOf(props)), id, true, Number.isInteger(zoneId) && zoneId > 0 ? zoneId : undefined);
         },
     };
+}
+
+/** With `ispconfig:dnsApplyWaitSeconds` > 0: fail (after `undo`) when the panel's server job reports an error for this write. */
+async function watchApplied(ctx: OpsContext, id: number, zoneId: number, started: number, undo?: () => Promise<unknown>): Promise<void> {
+    const wait = ctx.defaults().dnsApplyWaitSeconds ?? 0;
+    if (wait <= 0) return;
+    try {
+        await api.watchDnsApplied(ctx.caller(), id, zoneId, wait, { startedUnix: started });
+    } catch (e) {
+        if (undo && e instanceof api.DnsNotServedError) await undo().catch(() => undefined);
+        throw e;
+    }
 }
 
 function typeOr(stored: unknown, fallback: api.DnsRecordType): api.DnsRecordType {

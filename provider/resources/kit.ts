@@ -227,6 +227,9 @@ export async function outputsOf(decl: Declaration, row: any, props: Record<strin
         else if (f.column) out[k] = row[f.column];
     }
     for (const [k, read] of Object.entries(decl.computed ?? {})) out[k] = await read(row, props, c);
+    // A field the row does not have (another DNS record type's) is left out: the engine's
+    // struct encoding refuses `undefined` ("Unexpected struct type").
+    for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
     return out;
 }
 

@@ -7,7 +7,7 @@
  */
 import { domainToASCII } from "node:url";
 import { isIP } from "node:net";
-import { Panel, Row, registerSignature } from "./remoting";
+import { Fault, Panel, Row, registerSignature } from "./remoting";
 import type { Val } from "./soapxml";
 
 type Check = { notEmpty: string } | { regex: RegExp; key: string } | { ip: 4 | 6 };
@@ -138,3 +138,78 @@ for (const type of Object.keys(TFORMS)) {
         return this.remove("dns_rr", id);
     };
 }
+
+// ---- sys_datalog and the server job (what the panel's cron does with DNS changes) -------------
+/*
+ * Every DNS write leaves a sys_datalog entry (inserts with dbidx `id:` and the row in `data`, as
+ * on 3.2; updates and deletes `id:<id>`; a serial bump a dns_soa entry). `dnsServerJob(verdict)`
+ * plays the panel's cron: it processes the new entries zone by zone and, where `verdict` says the
+ * zone would be rejected by named-checkzone, writes that text into each processed entry's
+ * `error` (status stays 'ok'). `sys_datalog_get` and `sys_datalog_get_by_tstamp` read them as the
+ * real remote.d/admin.inc.php does (newest first).
+ */
+interface DatalogRow { datalog_id: number; server_id: number; dbtable: string; dbidx: string; action: string; tstamp: number; user: string; data: string; status: string; error: string | null; zone: number }
+
+const phpRow = (id: number, zone: number) => `a:2:{s:3:"new";a:2:{s:2:"id";s:${String(id).length}:"${id}";s:4:"zone";s:${String(zone).length}:"${zone}";}s:3:"old";a:0:{}}`;
+
+function datalog(panel: any): { rows: DatalogRow[]; processed: number } {
+    return (panel.__datalog ??= { rows: [], processed: 0 });
+}
+
+function log(panel: any, dbtable: string, dbidx: string, action: string, id: number, zone: number): void {
+    const d = datalog(panel);
+    d.rows.push({ datalog_id: d.rows.length + 1, server_id: 1, dbtable, dbidx, action, tstamp: panel.now(), user: "admin", data: phpRow(id, zone), status: "ok", error: null, zone });
+}
+
+const proto = Panel.prototype as any;
+for (const name of Object.getOwnPropertyNames(proto)) {
+    const m = /^fn_dns_([a-z]+)_(add|update|delete)$/.exec(name);
+    if (!m) continue;
+    const inner = proto[name];
+    const table = m[1] === "zone" ? "dns_soa" : "dns_rr";
+    proto[name] = function (this: any, ...args: Val[]): Val {
+        const idArg = m[2] === "add" ? undefined : m[2] === "update" ? args[2] : args[1];
+        const before = idArg !== undefined ? this.find(table, idArg) : undefined;
+        const zoneOf = (r: Row | undefined) => Number(table === "dns_soa" ? r?.id : r?.zone) || 0;
+        const serialBefore = new Map<number, Val>(this.tables.dns_soa.map((z: Row) => [Number(z.id), z.serial]));
+        const result = inner.apply(this, args);
+        const id = m[2] === "add" ? Number(result) : Number(idArg);
+        const row = this.find(table, id) ?? before;
+        const zone = zoneOf(row);
+        log(this, table, m[2] === "add" ? "id:" : `id:${id}`, m[2][0], id, zone);
+        for (const z of this.tables.dns_soa as Row[]) {
+            if (table === "dns_rr" && serialBefore.get(Number(z.id)) !== z.serial) log(this, "dns_soa", `id:${z.id}`, "u", Number(z.id), Number(z.id));
+        }
+        return result;
+    };
+}
+
+registerSignature("sys_datalog_get", ["remoting_admin", 2, 3]);
+registerSignature("sys_datalog_get_by_tstamp", ["remoting_admin", 2, 2]);
+const out = (r: DatalogRow): Row => {
+    const { zone: _z, ...rest } = r;
+    return Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, v === null ? null : String(v)]));
+};
+proto.fn_sys_datalog_get = function (this: any, _sid: Val, id: Val, newer?: Val): Val {
+    const n = Math.trunc(Number(id)) || 0;
+    const rows = datalog(this).rows;
+    if (n > 0 && newer === true) return rows.filter((r) => r.datalog_id >= n).reverse().map(out);
+    if (n > 0) return rows.filter((r) => r.datalog_id === n).map(out);
+    throw new Fault("invalid_datalog_id", "The ID passed to the function must be > 0");
+};
+proto.fn_sys_datalog_get_by_tstamp = function (this: any, _sid: Val, tstamp: Val): Val {
+    const t = Math.trunc(Number(tstamp)) || 0;
+    if (t <= 0) return null;
+    return datalog(this).rows.filter((r) => r.tstamp >= t).reverse().map(out);
+};
+/** The panel's cron for DNS: process new entries; `verdict(zoneId, rows)` returns named-checkzone's complaint, if any. */
+proto.dnsServerJob = function (this: any, verdict: (zoneId: number, rows: Row[]) => string | undefined = () => undefined): number {
+    const d = datalog(this);
+    const fresh = d.rows.filter((r) => r.datalog_id > d.processed);
+    for (const zone of new Set(fresh.map((r) => r.zone))) {
+        const error = verdict(zone, (this.tables.dns_rr as Row[]).filter((r) => Number(r.zone) === zone && r.active === "Y"));
+        if (error) for (const r of fresh) if (r.zone === zone) r.error = error;
+    }
+    d.processed = d.rows.length;
+    return fresh.length;
+};
