@@ -1,4 +1,5 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -115,6 +116,24 @@ describe.skipIf(!ENDPOINT)("DnsRecord on a real panel", () => {
             final.push({ type: tc.type, id: f.id, fqdn: String(f.outs.fqdn) });
         }, 60_000);
     }
+
+    it.skipIf(!SERVED)("the server job's verdict: a zone BIND rejects after our change fails the create with BIND's text (dnsApplyWaitSeconds), and the record is taken out again", async () => {
+        // A row the API accepts and BIND cannot load (an empty CAA), made behind our back.
+        const bad = String(await raw().call("dns_caa_add", 0, { server_id: 1, zone: Number(zoneId), name: "broken", type: "CAA", data: "", ttl: 3600, active: "Y" }, true));
+        runtime.configureWith({ "ispconfig:endpoint": ENDPOINT, "ispconfig:username": USER, "ispconfig:password": PASSWORD, "ispconfig:dnsApplyWaitSeconds": "90" });
+        try {
+            // The panel's cron, a few seconds after our write.
+            const job = new Promise((r) => setTimeout(r, 3000)).then(() => promisify(execFile)(path.join(KIT, "dns", "apply.sh"), [], { timeout: 120_000 }).catch((e) => e));
+            const err = await create(dnsRecord.provider, { zoneId, type: "TXT", name: "verdict", value: "waits for the server job" }).catch((e) => e);
+            await job;
+            expect(String(err)).toMatch(/could not put zone \d+ live \(sys_datalog \d+\):.*(unexpected end of input|not loaded due to errors)/s);
+            const left = (await raw().call("dns_txt_get", { zone: Number(zoneId), name: "verdict" })) as unknown[];
+            expect(left).toEqual([]);
+        } finally {
+            runtime.configureWith({ "ispconfig:endpoint": ENDPOINT, "ispconfig:username": USER, "ispconfig:password": PASSWORD });
+            await raw().call("dns_caa_delete", Number(bad), true);
+        }
+    }, 180_000);
 
     it.skipIf(!SERVED)("served, not just stored: the server job writes the zone, named-checkzone accepts it, dig answers every record as declared", async () => {
         const apply = kit("apply.sh");
