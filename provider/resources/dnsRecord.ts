@@ -49,7 +49,7 @@ const fields = {
      * PTR, RP, SRV, SSHFP, TLSA, TXT. Changing it replaces the record (the old one is deleted
      * first). A record whose type the panel lost (stored empty) is repaired in place.
      */
-    type: { rule: recordTypeRule, required: true, read: (r) => r.type },
+    type: { rule: recordTypeRule, required: true, replaces: true, read: (r) => r.type },
     /**
      * The record's name: relative (`www`), `@` for the zone itself, `*` for a wildcard, or absolute
      * with a trailing dot (`www.example.com.`). Stored the way the panel's UI stores it (`@` as the
@@ -228,10 +228,10 @@ const decl: Declaration<api.DnsRecordRow> = {
     diffMore(olds, news, changed) {
         if (!changed.includes("type")) return;
         // The type-column bug: a row that lost its type is repaired in place, never replaced.
-        if (olds.type === "" || olds.type === null || olds.type === undefined) return { inPlace: [] };
+        if (olds.type === "" || olds.type === null || olds.type === undefined) return { inPlace: ["type"] };
         // Another type is another record: the old one goes first, or a CNAME and the record it
         // replaces would share the name for a moment (BIND rejects such a zone).
-        return { replaces: ["type"], deleteBeforeReplace: true };
+        return { deleteBeforeReplace: true };
     },
 
     ...hooks,
