@@ -34,7 +34,7 @@ function expectedDefault(decl: Declaration, k: string): string {
     const f = decl.fields[k];
     if (f.required) return "required";
     // A DNS record's own fields: required by the types that take them (checked per type).
-    if (f.default === undefined) return "per type";
+    if (f.default === undefined) return decl.type === "DnsRecord" ? "per type" : "–";
     // A default that depends on other inputs (a DNS record's type) is listed "by type".
     if (typeof f.default === "function" && f.default.length === 2) return "by type";
     if (typeof f.default === "function") return `\`ispconfig:${f.default({ clientId: -77, serverId: -88 }) === -77 ? "clientId" : "serverId"}\``;
