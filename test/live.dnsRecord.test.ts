@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as runtime from "../provider/runtime";
 import { dnsZone } from "../provider/resources/dnsZone";
 import { dnsRecord } from "../provider/resources/dnsRecord";
+import { aRecord } from "../provider/resources/aRecord";
+import { getDnsRecords, getDnsZone } from "../provider/lookups";
 import { closeSharedSessions, getSharedSession } from "../provider/soap/sharedSession";
 import { checked, create, read, update } from "./helpers/panel";
 import { TYPE_CASES, withOrigin } from "./dnsTypes.fixtures";
@@ -116,6 +118,40 @@ describe.skipIf(!ENDPOINT)("DnsRecord on a real panel", () => {
             final.push({ type: tc.type, id: f.id, fqdn: String(f.outs.fqdn) });
         }, 60_000);
     }
+
+    it("ARecord (the thin declaration) and the lookups on the same panel", async () => {
+        const a = await create(aRecord.provider, { zoneId, name: "legacy", address: "192.0.2.44" });
+        expect(await stored("A", a.id)).toMatchObject({ type: "A", name: "legacy", data: "192.0.2.44", active: "Y" });
+        const r = await read(aRecord.provider, a.id, a.outs);
+        expect(r.outs).toEqual(a.outs);
+        const u = await update(aRecord.provider, a.id, { outs: r.outs, inputs: a.inputs }, { zoneId, name: "legacy", address: "192.0.2.45" });
+        expect((await stored("A", a.id))!.data).toBe("192.0.2.45");
+        expect(await getDnsZone({ origin: ORIGIN.slice(0, -1) })).toMatchObject({ zoneId: Number(zoneId), origin: ORIGIN });
+        const found = await getDnsRecords({ zoneId, type: "A", name: "legacy" });
+        expect(found.map((x) => [x.recordId, x.fields])).toEqual([[Number(a.id), { address: "192.0.2.45" }]]);
+        await aRecord.provider.delete!(a.id, u.outs);
+        expect(await stored("A", a.id)).toBeFalsy();
+    }, 60_000);
+
+    it("DnsZone nameservers: the apex NS rows are made with the zone as the UI's template stores them, and served", async () => {
+        const origin = `ns-${ORIGIN}`;
+        const z = await create(dnsZone.provider, { origin, ns: "ns1.example.net", mbox: "hostmaster@example.net", nameservers: ["ns1.example.net", "ns2.example.net"] });
+        try {
+            const rows = ((await raw().call("dns_rr_get_all_by_zone", Number(z.id))) as Record<string, string>[]).map((r) => [r.name, r.type, r.data, r.aux, r.active]).sort();
+            expect(rows).toEqual([
+                [origin, "NS", "ns1.example.net.", "0", "Y"],
+                [origin, "NS", "ns2.example.net.", "0", "Y"],
+            ]);
+            expect((await read(dnsZone.provider, z.id, z.outs)).outs.nameservers).toEqual(["ns1.example.net.", "ns2.example.net."]);
+            if (SERVED) {
+                const apply = kit("apply.sh");
+                expect(apply.code, apply.out).toBe(0);
+                expect(kit("dig.sh", origin, "NS", "+short").out.trim().split("\n").sort()).toEqual(["ns1.example.net.", "ns2.example.net."]);
+            }
+        } finally {
+            await dnsZone.provider.delete!(z.id, z.outs);
+        }
+    }, 120_000);
 
     it.skipIf(!SERVED)("the server job's verdict: a zone BIND rejects after our change fails the create with BIND's text (dnsApplyWaitSeconds), and the record is taken out again", async () => {
         // A row the API accepts and BIND cannot load (an empty CAA), made behind our back.
