@@ -49,6 +49,14 @@ import { Failure, InputChecker, bool } from "./validate";
  *     export const CronJob = cronJob.Resource;
  *     export type CronJob = InstanceType<typeof CronJob>;
  *
+ * ## Resources whose fields depend on one input (DnsRecord's `type`)
+ * One flat field table holds every variant's fields; `checkMore` refuses the fields of other
+ * variants and requires a variant's own; `VariantArgsOf` makes the Args a union on the
+ * discriminator, so editors offer the chosen variant's fields; a function `default` gets the
+ * checked inputs too (`(d, inputs) => …`), so a default can depend on the variant; fields the row
+ * does not have are left out of the outputs. `diffMore` may turn a replacing field's change into
+ * an in-place repair (`inPlace`) or ask for delete-before-replace.
+ *
  * ## The rules every resource gets from the kit
  * - `check` validates declared inputs only (no network) and stores exactly what was declared,
  *   normalised. An input that is not declared gets its default at create time, and after that
