@@ -10,7 +10,7 @@ import { aRecord } from "../provider/resources/aRecord";
 import { getDnsRecords, getDnsZone } from "../provider/lookups";
 import { closeSharedSessions, getSharedSession } from "../provider/soap/sharedSession";
 import { checked, create, read, update } from "./helpers/panel";
-import { TYPE_CASES, withOrigin } from "./dnsTypes.fixtures";
+import { DKIM, TYPE_CASES, withOrigin } from "./dnsTypes.fixtures";
 
 /*
  * DnsRecord against a REAL ISPConfig 3.2 panel (skipped unless ISPCONFIG_LIVE_ENDPOINT is set):
@@ -172,6 +172,8 @@ describe.skipIf(!ENDPOINT)("DnsRecord on a real panel", () => {
     }, 180_000);
 
     it.skipIf(!SERVED)("served, not just stored: the server job writes the zone, named-checkzone accepts it, dig answers every record as declared", async () => {
+        // A DKIM key longer than 255 characters: stored whole, served as 255-byte strings.
+        const dkim = await create(dnsRecord.provider, { zoneId, type: "TXT", name: "default._domainkey", value: DKIM });
         const apply = kit("apply.sh");
         expect(apply.out).not.toMatch(/rejected by named-checkzone: [1-9]|sys_datalog errors/);
         expect(apply.code, apply.out).toBe(0);
@@ -187,6 +189,8 @@ describe.skipIf(!ENDPOINT)("DnsRecord on a real panel", () => {
             const wantAnswer = tc.dig(ORIGIN);
             if (JSON.stringify(got.sort()) !== JSON.stringify([...wantAnswer].sort())) problems.push(`${tc.type} ${rec.fqdn}: got ${JSON.stringify(got)}, want ${JSON.stringify(wantAnswer)}`);
         }
+        const served = kit("dig.sh", String(dkim.outs.fqdn), "TXT", "+short").out.trim();
+        expect(served).toBe(DKIM.match(/.{1,255}/g)!.map((x) => `"${x}"`).join(" "));
         expect(problems).toEqual([]);
     }, 180_000);
 });
