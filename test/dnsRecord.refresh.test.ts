@@ -56,4 +56,23 @@ describe("refresh: one listing per zone", () => {
         expect(gone.result.id).toBe("");
         expect(gone.calls).toEqual(["dns_rr_get_all_by_zone", "dns_aaaa_get"]);
     });
+
+    it("with the production window (ISPCONFIG_READ_SHARE_MS=1000), reads one after another share the listing too, until a write", async () => {
+        const z = await create(dnsZone.provider, zoneArgs("r3.example.com"));
+        const recs = [];
+        for (let i = 0; i < 10; i++) recs.push(await create(dnsRecord.provider, { zoneId: z.id, type: "TXT", name: `t${i}`, value: `v${i}` }));
+        process.env.ISPCONFIG_READ_SHARE_MS = "1000";
+        try {
+            const seq = await countCalls(p, async () => {
+                for (const r of recs) await dnsRecord.provider.read!(r.id, r.outs);
+            });
+            expect(seq.calls).toEqual(["dns_rr_get_all_by_zone"]);
+            const u = await update(dnsRecord.provider, recs[0].id, recs[0], { zoneId: z.id, type: "TXT", name: "t0", value: "new" });
+            const after = await countCalls(p, () => dnsRecord.provider.read!(recs[0].id, u.outs));
+            expect(after.calls).toEqual(["dns_rr_get_all_by_zone"]);
+            expect(after.result.props!.value).toBe("new");
+        } finally {
+            process.env.ISPCONFIG_READ_SHARE_MS = "0";
+        }
+    });
 });

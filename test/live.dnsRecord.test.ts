@@ -28,6 +28,8 @@ import { DKIM, TYPE_CASES, withOrigin } from "./dnsTypes.fixtures";
  * same command serves a second panel on other ports. The zone is deleted at the end (KEEP_ZONE=1 keeps it).
  */
 
+// The panel is changed behind the provider's back and read again at once: only overlapping reads share a listing.
+process.env.ISPCONFIG_READ_SHARE_MS ??= "0";
 const ENDPOINT = process.env.ISPCONFIG_LIVE_ENDPOINT;
 const USER = process.env.ISPCONFIG_LIVE_USERNAME ?? "apiuser";
 const PASSWORD = process.env.ISPCONFIG_LIVE_PASSWORD ?? "ApiPass123!";

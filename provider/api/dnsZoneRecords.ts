@@ -6,11 +6,12 @@ import { SoapMap } from "../soap/value";
 /*
  * One `dns_rr_get_all_by_zone` per zone per refresh, instead of one get per record.
  *
- * A refresh reads every record at once (the engine runs its read steps in parallel); the reads of
- * one zone share one listing: a read joins the listing in flight for its zone. With
- * ISPCONFIG_READ_SHARE_MS > 0 it also uses one that finished less than that many ms ago (for an
- * engine that sends its reads in a trickle; default 0, so a read never sees a listing taken
- * before it started unless it overlapped it). A write made
+ * A refresh reads every record (the engine runs its read steps in parallel, but they reach the
+ * provider in bursts); the reads of one zone share one listing: a read joins the listing in
+ * flight for its zone, or uses one that finished less than ISPCONFIG_READ_SHARE_MS ago (default
+ * 1000 ms; 0 = only reads that overlap share). The provider process lives for one command, in
+ * which each resource is read at most once, so the window only merges the bursts of one refresh
+ * (the example's 9 records: 2 listings with 0, 1 with the default, through the real CLI). A write made
  * through this process to a zone makes its listing unusable for reads (the next read lists the
  * zone again), so a read after an update never sees the old row. The listing also stays known,
  * patched with our own writes, for the CNAME clash check of creates in the same process
@@ -31,7 +32,7 @@ interface Entry {
 
 function shareMs(): number {
     const v = Number(process.env.ISPCONFIG_READ_SHARE_MS);
-    return Number.isFinite(v) && v >= 0 ? v : 0;
+    return process.env.ISPCONFIG_READ_SHARE_MS !== undefined && Number.isFinite(v) && v >= 0 ? v : 1000;
 }
 
 class ZoneListings {
