@@ -5,7 +5,7 @@
  *
  *   npm run bench            (defaults: 20 ms latency, 1000 A records, 200 mixed resources)
  *   BENCH_LATENCY_MS=5 BENCH_RECORDS=200 npm run bench
- *   BENCH_ONLY=owners npm run bench      (one scenario: owners, records or mixed; decode runs with all)
+ *   BENCH_ONLY=owners npm run bench      (one scenario: owners, records, dns or mixed; decode runs with all)
  *
  * Prints a table and writes bench/results.json. No assertions: numbers, not pass/fail.
  */
@@ -15,6 +15,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import * as runtime from "../provider/runtime";
 import { dnsZone } from "../provider/resources/dnsZone";
 import { aRecord } from "../provider/resources/aRecord";
+import { dnsRecord } from "../provider/resources/dnsRecord";
 import { webDomain } from "../provider/resources/webDomain";
 import { mailDomain } from "../provider/resources/mailDomain";
 import { mailbox } from "../provider/resources/mailbox";
@@ -121,6 +122,49 @@ async function aRecords(emu: Emulator) {
         for (const id of ids) await baselineCall(emu.url, "dns_a_delete", id, true);
     });
     await deleteAll([zone]);
+}
+
+/** One record of each of 18 types, round robin, at a unique name (no CNAME clash). */
+function typedArgs(zoneId: string, i: number): Record<string, unknown> {
+    const h = `h${i}`;
+    const hex = (i.toString(16).padStart(4, "0")).repeat(16);
+    const all: Record<string, unknown>[] = [
+        { type: "A", name: h, address: `10.0.${(i >> 8) & 255}.${i & 255}` },
+        { type: "AAAA", name: h, address: `2001:db8::${i.toString(16)}` },
+        { type: "ALIAS", name: h, target: "www.example.net" },
+        { type: "CAA", name: h, tag: "issue", value: "letsencrypt.org" },
+        { type: "CNAME", name: h, target: "www.example.net" },
+        { type: "DNAME", name: h, target: "example.net" },
+        { type: "DS", name: h, keyTag: i, algorithm: 13, digestType: 2, digest: hex },
+        { type: "HINFO", name: h, cpu: "PC", os: "Linux" },
+        { type: "LOC", name: h, location: "52 22 23.000 N 4 53 32.000 E -2.00m 1m 10000m 10m" },
+        { type: "MX", name: h, target: "mail.example.net", priority: i % 100 },
+        { type: "NAPTR", name: h, preference: 10, flags: "S", service: "SIP+D2U", replacement: "_sip._udp.example.net" },
+        { type: "NS", name: h, target: "ns1.example.net" },
+        { type: "PTR", name: h, target: "www.example.net" },
+        { type: "RP", name: h, mailbox: "hostmaster@example.net", txtName: "." },
+        { type: "SRV", name: `_sip._tcp.${h}`, weight: 5, port: 5060, target: "sip.example.net" },
+        { type: "SSHFP", name: h, algorithm: 4, fingerprintType: 2, fingerprint: hex },
+        { type: "TLSA", name: `_443._tcp.${h}`, usage: 3, selector: 1, matchingType: 1, certificate: hex },
+        { type: "TXT", name: h, value: `v=spf1 ip4:10.0.0.${i & 255} ~all` },
+    ];
+    return { zoneId, ...all[i % all.length] };
+}
+
+/** DnsRecord: 1000 records of the 18 types over 10 zones; refresh coalesced per zone, beside one get per record (before). */
+async function dnsRecords(emu: Emulator) {
+    const name = `${RECORDS} DNS records, 18 types, 10 zones`;
+    const zones: Res[] = Array.from({ length: 10 }, (_, i) => ({ provider: dnsZone.provider, args: { origin: `types${i}.example.com`, ns: "ns1.example.com", mbox: "hostmaster@example.com" } }));
+    await createAll(zones);
+    const recs: Res[] = Array.from({ length: RECORDS }, (_, i) => ({ provider: dnsRecord.provider, args: typedArgs(zones[i % 10].id!, i) }));
+    await measure(emu, name, "pulumi-ispconfig", "create", RECORDS, () => createAll(recs));
+    // Today's read: one dns_<type>_get per record, every read at once through the same session.
+    const c = (await import("../provider/runtime")).context.caller();
+    await measure(emu, name, "before (one get per record)", "refresh", RECORDS, () => Promise.all(recs.map((r) => api.getRecord(c, r.args.type as api.DnsRecordType, Number(r.id)))));
+    await measure(emu, name, "pulumi-ispconfig", "refresh", RECORDS, () => readAll(recs));
+    await measure(emu, name, "pulumi-ispconfig", "update", RECORDS, () => updateAll(recs, () => ({ ttl: 600 })));
+    await measure(emu, name, "pulumi-ispconfig", "destroy", RECORDS, () => deleteAll(recs));
+    await deleteAll(zones);
 }
 
 async function mixed(emu: Emulator) {
@@ -234,6 +278,7 @@ async function main() {
     const emu = await startEmulator({ latencyMs: LATENCY });
     runtime.configureWith({ "ispconfig:endpoint": emu.url, "ispconfig:username": "apiuser", "ispconfig:password": PASSWORD });
     if (!ONLY || ONLY === "records") await aRecords(emu);
+    if (!ONLY || ONLY === "dns") await dnsRecords(emu);
     if (!ONLY || ONLY === "mixed") await mixed(emu);
     if (!ONLY || ONLY === "owners") await owners(emu);
     await closeSharedSessions();

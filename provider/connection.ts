@@ -17,6 +17,8 @@ export interface ConnectionSettings {
     serverId: number;
     timeoutMs?: number;
     maxConcurrency?: number;
+    /** After a DNS write, how long to watch the panel's server job for an error about it (0 = off). */
+    dnsApplyWaitSeconds?: number;
 }
 
 interface SettingSpec {
@@ -36,6 +38,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     { key: "serverId", config: "ispconfig:serverId", env: "ISPCONFIG_SERVER_ID" },
     { key: "timeoutMs", config: "ispconfig:timeoutMs", env: "ISPCONFIG_TIMEOUT_MS" },
     { key: "maxConcurrency", config: "ispconfig:maxConcurrency", env: "ISPCONFIG_MAX_CONCURRENCY" },
+    { key: "dnsApplyWaitSeconds", config: "ispconfig:dnsApplyWaitSeconds", env: "ISPCONFIG_DNS_APPLY_WAIT_SECONDS" },
 ];
 
 export class ConfigError extends ISPConfigError {}
@@ -99,5 +102,6 @@ export function readSettings(
         serverId: intSetting(raw(spec("serverId")), spec("serverId"), 1, 1)!,
         timeoutMs: intSetting(raw(spec("timeoutMs")), spec("timeoutMs"), undefined, 1),
         maxConcurrency: intSetting(raw(spec("maxConcurrency")), spec("maxConcurrency"), undefined, 1),
+        dnsApplyWaitSeconds: intSetting(raw(spec("dnsApplyWaitSeconds")), spec("dnsApplyWaitSeconds"), 0, 0),
     };
 }

@@ -9,6 +9,9 @@
  */
 export { DnsZone, DnsZoneArgs } from "./resources/dnsZone";
 export { ARecord, ARecordArgs } from "./resources/aRecord";
+export { DnsRecord, DnsRecordArgs } from "./resources/dnsRecord";
+export { getDnsZone, getDnsZoneOutput, getDnsRecords, getDnsRecordsOutput } from "./lookups";
+export type { GetDnsZoneArgs, GetDnsZoneResult, GetDnsRecordsArgs, DnsRecordInfo } from "./lookups";
 export { WebDomain, WebDomainArgs } from "./resources/webDomain";
 export { MailDomain, MailDomainArgs } from "./resources/mailDomain";
 export { Mailbox, MailboxArgs } from "./resources/mailbox";

@@ -7,6 +7,7 @@ import { OpsContext, ResourceOps } from "./resources/ops";
 import type { ResourceKind } from "./resources/providerShim";
 import { dnsZone } from "./resources/dnsZone";
 import { aRecord } from "./resources/aRecord";
+import { dnsRecord } from "./resources/dnsRecord";
 import { webDomain } from "./resources/webDomain";
 import { mailDomain } from "./resources/mailDomain";
 import { mailbox } from "./resources/mailbox";
@@ -20,6 +21,7 @@ import { mailbox } from "./resources/mailbox";
 const OPS: Record<ResourceKind, ResourceOps> = {
     dnsZone: dnsZone.ops,
     aRecord: aRecord.ops,
+    dnsRecord: dnsRecord.ops,
     webDomain: webDomain.ops,
     mailDomain: mailDomain.ops,
     mailbox: mailbox.ops,

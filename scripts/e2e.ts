@@ -64,6 +64,7 @@ async function main() {
         "customer-site:domain": { value: domain },
         "customer-site:webIp": { value: "192.0.2.10" },
         "customer-site:mailIp": { value: "192.0.2.25" },
+        "customer-site:webIpv6": { value: "2001:db8::10" },
         "customer-site:mailboxQuotaMb": { value: "512" },
         "customer-site:infoPassword": { value: INFO_PW, secret: true },
         "customer-site:adminPassword": { value: ADMIN_PW, secret: true },
@@ -101,8 +102,7 @@ async function main() {
     });
     await step("4 drift", async () => {
         const www = emu.table("dns_rr").find((r) => r.name === "www")!;
-        // `zone` along: with update_serial the panel takes the zone from the params (without it, the real panel answers an HTML error page).
-        await admin.call("dns_a_update", 0, Number(www.id), { zone: Number(www.zone), data: "203.0.113.99", type: "A" }, true);
+        await admin.call("dns_cname_update", 0, Number(www.id), { zone: Number(www.zone), data: "elsewhere.example.net.", type: "CNAME" }, true);
         const info = emu.table("mail_user").find((r) => String(r.email).startsWith("info@"))!;
         await admin.call("mail_user_delete", Number(info.mailuser_id));
         const r = await dev.refresh();

@@ -91,9 +91,15 @@ describe("the repo root as a Pulumi project, driven by the plain CLI", () => {
         // The stack's Pulumi.dev.yaml chose the domain; Pulumi.yaml's default chose the quota.
         expect(emu.table("dns_soa").map((z) => z.origin)).toEqual(["dev.customer.example."]);
         expect(emu.table("dns_rr").map((x) => [x.name, x.type, x.data]).sort()).toEqual([
+            ["_dmarc", "TXT", "v=DMARC1; p=quarantine; rua=mailto:postmaster@dev.customer.example"],
             ["dev.customer.example.", "A", "192.0.2.10"],
+            ["dev.customer.example.", "AAAA", "2001:db8::10"],
+            ["dev.customer.example.", "MX", "mail.dev.customer.example."],
+            ["dev.customer.example.", "NS", "ns1.dev.customer.example."],
+            ["dev.customer.example.", "TXT", "v=spf1 mx -all"],
             ["mail", "A", "192.0.2.10"],
-            ["www", "A", "192.0.2.10"],
+            ["ns1", "A", "192.0.2.10"],
+            ["www", "CNAME", "dev.customer.example."],
         ]);
         expect(emu.table("web_domain").map((w) => w.domain)).toEqual(["dev.customer.example"]);
         expect(emu.table("mail_user").map((m) => [m.email, Number(m.quota)]).sort()).toEqual([
@@ -101,7 +107,7 @@ describe("the repo root as a Pulumi project, driven by the plain CLI", () => {
             ["info@dev.customer.example", 512 * 1024 * 1024],
         ]);
         expect(r.calls.filter((c) => c.method === "login")).toHaveLength(1);
-        expect(upOut).toMatch(/\+ 9 created/); // the stack and its 8 resources
+        expect(upOut).toMatch(/\+ 15 created/); // the stack and its 14 resources
 
         const { stdout } = await pulumi(["stack", "output", "--json"]);
         const outs = JSON.parse(stdout);
@@ -113,17 +119,17 @@ describe("the repo root as a Pulumi project, driven by the plain CLI", () => {
     it("pulumi preview right after: no changes, no call to the panel", async () => {
         const r = await pulumi(["preview", "--json"]);
         const summary = JSON.parse(r.stdout).changeSummary;
-        expect(summary).toEqual({ same: 9 });
+        expect(summary).toEqual({ same: 15 });
         expect(r.calls).toHaveLength(0);
     });
 
-    it("a config change at the command line: the three A records update, nothing else", async () => {
+    it("a config change at the command line: the three A records made from webIp update, nothing else", async () => {
         await pulumi(["config", "set", "webIp", "192.0.2.77"]);
         const p = await pulumi(["preview", "--json"]);
-        expect(JSON.parse(p.stdout).changeSummary).toEqual({ same: 6, update: 3 });
+        expect(JSON.parse(p.stdout).changeSummary).toEqual({ same: 12, update: 3 });
         expect(p.calls).toHaveLength(0);
         await pulumi(["up", "--yes", "--skip-preview"]);
-        expect(emu.table("dns_rr").map((x) => x.data)).toEqual(["192.0.2.77", "192.0.2.77", "192.0.2.77"]);
+        expect(emu.table("dns_rr").filter((x) => x.type === "A").map((x) => x.data)).toEqual(["192.0.2.77", "192.0.2.77", "192.0.2.77"]);
     });
 
     it("bad config fails the preview with the field named, before any call to the panel", async () => {

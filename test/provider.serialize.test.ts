@@ -30,7 +30,7 @@ afterAll(() => emu?.close());
 
 describe("serialized provider (__provider in state)", () => {
     it("holds no credential, endpoint or user, and stays small", () => {
-        expect(Object.keys(texts)).toEqual(["dnsZone", "aRecord", "webDomain", "mailDomain", "mailbox"]);
+        expect(Object.keys(texts)).toEqual(["dnsZone", "aRecord", "dnsRecord", "webDomain", "mailDomain", "mailbox"]);
         for (const [kind, text] of Object.entries(texts)) {
             expect(text, kind).not.toContain(SECRET);
             expect(text, kind).not.toContain("deployer");

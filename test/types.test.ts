@@ -32,6 +32,15 @@ const owner: pulumi.Output<number> = zone.clientId;
 export const used = [ttl, serial, zoneId, owner];
 const site = new ispconfig.WebDomain("s2", { domain: "example.org" });
 export const root: pulumi.Output<string> = site.documentRoot;
+new ispconfig.DnsRecord("mx", { zoneId: zone.id, type: "MX", name: "@", target: "mail.example.com", priority: 10 });
+new ispconfig.DnsRecord("srv", { zoneId: zone.id, type: "SRV", name: "_sip._tcp", weight: 5, port: 5060, target: "sip.example.com" });
+new ispconfig.DnsRecord("txt", { zoneId: zone.id, type: "TXT", name: "@", value: "v=spf1 mx ~all" });
+// @ts-expect-error an MX record has no address
+new ispconfig.DnsRecord("mx2", { zoneId: zone.id, type: "MX", name: "@", target: "m.example.com", address: "192.0.2.1" });
+// @ts-expect-error an SRV record needs its port
+new ispconfig.DnsRecord("srv2", { zoneId: zone.id, type: "SRV", name: "_sip._tcp", weight: 5, target: "sip.example.com" });
+const caa = new ispconfig.DnsRecord("caa", { zoneId: zone.id, type: "CAA", name: "@", tag: "issue", value: "letsencrypt.org" });
+export const fqdn: pulumi.Output<string> = caa.fqdn;
 `;
 
 function languageService() {
@@ -77,5 +86,20 @@ describe("a user's program, as the editor sees it", () => {
         expect(entries).toEqual(expect.arrayContaining(["php", "hdQuota", "clientId", "ssl", "logRetention", "adopt"]));
         const values = ls.getCompletionsAtPosition(file, at + 'php: "'.length, {})!.entries.map((e) => e.name);
         expect(values).toEqual(expect.arrayContaining(["php-fpm", "fast-cgi", "mod", "no"]));
+    });
+
+    it("a DnsRecord's completion offers the fields of the chosen type, and only those", () => {
+        const names = (needle: string) => ls.getCompletionsAtPosition(file, program.indexOf(needle), {})!.entries.map((e) => e.name);
+        const mx = names("priority: 10 }");
+        // (names already written are not offered again)
+        expect(mx).toEqual(expect.arrayContaining(["priority", "ttl", "active", "adopt"]));
+        expect(mx).not.toContain("address");
+        expect(mx).not.toContain("weight");
+        const srv = names("weight: 5, port");
+        expect(srv).toEqual(expect.arrayContaining(["priority", "weight"]));
+        expect(srv).not.toContain("value");
+        const caa = names('tag: "issue"');
+        expect(caa).toEqual(expect.arrayContaining(["flags", "tag"]));
+        expect(caa).not.toContain("target");
     });
 });

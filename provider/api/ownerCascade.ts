@@ -1,6 +1,6 @@
 import { Caller } from "./caller";
 import { getDnsZone } from "./dnsZone";
-import { DnsRecordRow, listZoneRecords } from "./dnsARecord";
+import { DnsRecordRow, listZoneRecords } from "./dnsRr";
 import { getMailDomain } from "./mailDomain";
 import { listMailUsersOfDomain } from "./mailUser";
 import { ADMIN_GROUP, ADMIN_USER, KEEP_OWNER, groupIdOfClient, isAdminGroup } from "./ownership";

@@ -1,6 +1,6 @@
 import { Caller } from "./caller";
 import { toDb } from "./columns";
-import { DNS_RR_COLUMNS, listZoneRecords } from "./dnsARecord";
+import { DNS_RR_COLUMNS, listZoneRecords } from "./dnsRr";
 import { KEEP_OWNER } from "./ownership";
 import { dotted } from "./zoneOrigin";
 

@@ -5,6 +5,7 @@ import { addOrRecover } from "./recover";
 import { forgetZone } from "./zoneFacts";
 import { clientIdRule, domainName, bool, secondsRule, serverIdRule, soaMailboxRule, str } from "./validate";
 import { ownerField } from "./owner";
+import { addNameservers, nameserversField, syncNameservers } from "./zoneNameservers";
 
 const dottedName = (v: unknown, n: string) => {
     const r = domainName()(v, n);
@@ -39,6 +40,13 @@ const fields = {
     serverId: { rule: serverIdRule, default: (d) => d.serverId, replaces: true, column: "server_id" },
     /** Owning client id; 0 = admin. Default at create: `ispconfig:clientId` (0); left out, the panel's owner is kept. A change re-owns the zone and its records in place, as the panel's UI does (back to the admin needs the remote user's "Record permission changes"). As an output: the owner as stored. */
     clientId: ownerField(clientIdRule),
+    /**
+     * The zone's name servers, e.g. `["ns1.example.net", "ns2.example.net"]`: NS records at the
+     * apex, made with the zone and kept to this list (BIND never loads a zone without NS
+     * records; the SOA's `ns` is not one). Left out, NS records are yours to make (DnsRecord
+     * `type: "NS"`). Only NS records this list made are ever removed.
+     */
+    nameservers: nameserversField,
     /** Take over a zone with the same origin that already exists in the panel instead of failing (the import path; see README). Default false. */
     adopt: adoptField,
 } satisfies Fields<api.DnsZoneRow>;
@@ -78,6 +86,7 @@ const decl: Declaration<api.DnsZoneRow> = {
             // Adopting writes what the program declares; everything else stays as the panel has it.
             await api.updateDnsZone(c, existing.id, columns(decl, declared));
             await moveOwner(c, existing.id, existing.sys_groupid, declared.clientId);
+            if (declared.nameservers) await syncNameservers(c, await mustGet(c, existing.id), undefined, declared.nameservers);
             return { id: existing.id, row: await mustGet(c, existing.id) };
         }
         const values = { ...columns(decl, inputs), serial: api.nextSerial(0) };
@@ -85,7 +94,16 @@ const decl: Declaration<api.DnsZoneRow> = {
             () => api.addDnsZone(c, inputs.clientId, values),
             async () => (await api.findDnsZoneByOrigin(c, inputs.origin))?.id,
         );
-        if (recovered) return { id, row: await mustGet(c, id) };
+        if (recovered) {
+            if (inputs.nameservers) await syncNameservers(c, await mustGet(c, id), undefined, inputs.nameservers);
+            return { id, row: await mustGet(c, id) };
+        }
+        if (inputs.nameservers) {
+            // Made through the API with this client id: the zone is already the client's own.
+            await addNameservers(c, id, inputs.origin, inputs.serverId, inputs.clientId, true, inputs.nameservers);
+            // Each NS add moved the serial on.
+            return { id, row: await mustGet(c, id) };
+        }
         // The panel stores a zone exactly as sent: no read-back needed.
         return { id, outs: { serial: values.serial } };
     },
@@ -103,6 +121,10 @@ const decl: Declaration<api.DnsZoneRow> = {
         // The UI renames a zone in place; records stored under the old absolute name (`@` is
         // stored as the origin) would fall out of the zone, so they follow it.
         if (changed.includes("origin")) await api.renameZoneRecords(c, id, olds.origin, news.origin);
+        if (changed.includes("nameservers") && news.nameservers) {
+            await syncNameservers(c, await mustGet(c, id), olds.nameservers, news.nameservers);
+            return { outs: { serial: (await mustGet(c, id)).serial, clientId } };
+        }
         return { outs: { serial, clientId } };
     },
 

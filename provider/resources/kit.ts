@@ -50,6 +50,14 @@ import { Failure, InputChecker, bool } from "./validate";
  *     export const CronJob = cronJob.Resource;
  *     export type CronJob = InstanceType<typeof CronJob>;
  *
+ * ## Resources whose fields depend on one input (DnsRecord's `type`)
+ * One flat field table holds every variant's fields; `checkMore` refuses the fields of other
+ * variants and requires a variant's own; `VariantArgsOf` makes the Args a union on the
+ * discriminator, so editors offer the chosen variant's fields; a function `default` gets the
+ * checked inputs too (`(d, inputs) => …`), so a default can depend on the variant; fields the row
+ * does not have are left out of the outputs. `diffMore` may turn a replacing field's change into
+ * an in-place repair (`inPlace`) or ask for delete-before-replace.
+ *
  * ## The rules every resource gets from the kit
  * - `check` validates declared inputs only (no network) and stores exactly what was declared,
  *   normalised. An input that is not declared gets its default at create time, and after that
@@ -81,7 +89,7 @@ export interface Field<T = any, Row = any> {
     rule: Rule<T>;
     required?: true;
     /** What the resource gets at create when the input is not declared (the panel UI's value, or a config default). */
-    default?: string | number | boolean | ((d: Defaults) => unknown);
+    default?: string | number | boolean | ((d: Defaults, inputs: Record<string, any>) => unknown);
     /** A declared change cannot be made in place. */
     replaces?: boolean;
     /** The panel column this input is written to and read from (a name the row type knows). */
@@ -123,6 +131,18 @@ export type ArgsOf<F> = {
     [K in keyof F as IsInternal<F[K]> extends true ? never : IsRequired<F[K]> extends true ? never : K]?: InputOf<F[K]>;
 };
 
+/**
+ * The Args of a resource whose fields depend on a discriminator (a DNS record's `type`): one
+ * member per variant, each holding the common fields and that variant's own (`own`, of which
+ * `required` are required), so editors offer the fields of the chosen type. The discriminator is
+ * a plain literal (not a `pulumi.Input`): only then can TypeScript pick the member, refuse the
+ * fields of other variants and complete the right ones.
+ */
+export type VariantArgsOf<F, D extends keyof F, Common extends keyof F, V extends Record<string, { own: keyof F; required: keyof F }>> = {
+    [T in keyof V]: { [K in D]: T } & ArgsOf<Pick<F, Exclude<Common, D> | Exclude<V[T]["own"], V[T]["required"]>>> &
+        ArgsOf<{ [K in V[T]["required"] & keyof F]: F[K] & { required: true } }>;
+}[keyof V];
+
 /** The outputs of a resource: every field as stored, every computed output, and the panel id. */
 export type OutputsOf<F, C, Id extends string> = { readonly [K in keyof F]-?: pulumi.Output<ValueOf<F[K]>> } & {
     readonly [K in keyof C]: pulumi.Output<C[K] extends (...a: any[]) => infer R ? Awaited<R> : never>;
@@ -147,7 +167,7 @@ export interface Declaration<Row = any> {
     /** Cross-field rules; `resolved` holds the declared values over the defaults. */
     checkMore?(declared: Record<string, any>, resolved: Record<string, any>, fail: (property: string, reason: string) => void): void;
     /** Quirks of the diff (e.g. an owner change the API cannot make); may throw to stop the preview. */
-    diffMore?(olds: Record<string, any>, news: Record<string, any>, changed: string[]): { replaces?: string[] } | void;
+    diffMore?(olds: Record<string, any>, news: Record<string, any>, changed: string[]): { replaces?: string[]; inPlace?: string[]; deleteBeforeReplace?: boolean } | void;
 
     get(c: Caller, id: number, props: Record<string, any>): Promise<Row | undefined>;
     /**
@@ -188,7 +208,11 @@ export function resolve(decl: Declaration, inputs: Record<string, any>, d: Defau
     const out: Record<string, any> = {};
     for (const [k, f] of Object.entries(decl.fields)) {
         if (inputs[k] !== undefined) out[k] = inputs[k];
-        else if (f.default !== undefined) out[k] = typeof f.default === "function" ? (f.default as (d: Defaults) => unknown)(d) : f.default;
+        else if (f.default !== undefined) {
+            // A function default may depend on other inputs (a DNS record's priority on its type).
+            const v = typeof f.default === "function" ? f.default(d, inputs) : f.default;
+            if (v !== undefined) out[k] = v;
+        }
     }
     return out;
 }
@@ -213,6 +237,9 @@ export async function outputsOf(decl: Declaration, row: any, props: Record<strin
         else if (f.column) out[k] = row[f.column];
     }
     for (const [k, read] of Object.entries(decl.computed ?? {})) out[k] = await read(row, props, c);
+    // A field the row does not have (another DNS record type's) is left out: the engine's
+    // struct encoding refuses `undefined` ("Unexpected struct type").
+    for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
     return out;
 }
 
@@ -246,12 +273,14 @@ export function ops(decl: Declaration): ResourceOps {
             const replaces = changed.filter((k) => decl.fields[k].replaces);
             const more = decl.diffMore?.(olds, news, changed);
             for (const r of more?.replaces ?? []) if (!replaces.includes(r)) replaces.push(r);
+            // A change the quirks say is a repair (a DNS record's lost type) is made in place.
+            const inPlace = more?.inPlace ?? [];
+            const finalReplaces = replaces.filter((r) => !inPlace.includes(r));
             return {
                 changes: changed.length > 0,
-                replaces,
-                // Always said, not only with a replace of ours: `pulumi up --replace` forces one
-                // and takes the order from here (a second site with the same domain is refused).
-                deleteBeforeReplace: decl.deleteBeforeReplace,
+                replaces: finalReplaces,
+                // Said also without a replace of ours: `pulumi up --replace` forces one.
+                deleteBeforeReplace: more?.deleteBeforeReplace ?? decl.deleteBeforeReplace,
             };
         },
 

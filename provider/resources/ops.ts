@@ -5,7 +5,7 @@ import { ConnectionSettings } from "../connection";
 /** What every resource's operations get from the runtime. */
 export interface OpsContext {
     /** Defaults from config/env; never touches the network (check/diff use it). */
-    defaults(): Pick<ConnectionSettings, "clientId" | "serverId">;
+    defaults(): Pick<ConnectionSettings, "clientId" | "serverId" | "dnsApplyWaitSeconds">;
     /** The process-wide shared session; logs in lazily on its first call. */
     caller(): Caller;
 }

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
-export type ResourceKind = "dnsZone" | "aRecord" | "webDomain" | "mailDomain" | "mailbox";
+export type ResourceKind = "dnsZone" | "aRecord" | "dnsRecord" | "webDomain" | "mailDomain" | "mailbox";
 
 /**
  * The provider object Pulumi serializes into state (`__provider`) for every resource.

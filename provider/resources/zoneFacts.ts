@@ -48,4 +48,6 @@ export function zoneFacts(c: api.Caller, zoneId: number, ownerHint: number): Pro
 
 export function forgetZone(c: api.Caller, zoneId: number): void {
     cache.get(c)?.delete(zoneId);
+    // Its records may be renamed, re-owned or deleted with it: the listing is no longer known.
+    api.zoneListings.forget(c, zoneId);
 }

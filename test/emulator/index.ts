@@ -7,6 +7,7 @@ import * as https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { BadRequest, Val, faultXml, parseCall, responseXml } from "./soapxml";
 import { Fault, HtmlPage, Panel, PanelOptions, RemoteUser, Row, isMutating } from "./remoting";
+import "./dnsTypes"; // the 17 other record types (dns_<type>_*), kept apart from remoting.ts
 
 export type { RemoteUser, Row } from "./remoting";
 

@@ -878,3 +878,8 @@ for (const t of RR_TYPES) {
         return this.rrUpdate(clientId, id, params, updateSerial);
     };
 }
+
+/** For the record-type families defined beside this file (dnsTypes.ts): their argument counts. */
+export function registerSignature(method: string, sig: [string, number, number]): void {
+    SIGNATURES[method] = sig;
+}

@@ -18,6 +18,10 @@ export interface Panel {
 }
 
 export async function startPanel(opts: EmulatorOptions = {}, config: Record<string, string> = {}): Promise<Panel> {
+    // Tests change the panel behind the provider's back and read again at once, in one process:
+    // only reads in flight together share a zone's listing here (the production default also
+    // lets the reads of one refresh that arrive within 1 s share it).
+    process.env.ISPCONFIG_READ_SHARE_MS ??= "0";
     const emu = await startEmulator(opts);
     runtime.configureWith({
         "ispconfig:endpoint": emu.url,

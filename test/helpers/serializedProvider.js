@@ -14,6 +14,7 @@ async function main() {
         const kinds = {
             dnsZone: require(path.join(bin, "resources", "dnsZone")).dnsZone.provider,
             aRecord: require(path.join(bin, "resources", "aRecord")).aRecord.provider,
+            dnsRecord: require(path.join(bin, "resources", "dnsRecord")).dnsRecord.provider,
             webDomain: require(path.join(bin, "resources", "webDomain")).webDomain.provider,
             mailDomain: require(path.join(bin, "resources", "mailDomain")).mailDomain.provider,
             mailbox: require(path.join(bin, "resources", "mailbox")).mailbox.provider,
