@@ -21,7 +21,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { ARecord, DnsZone, MailDomain, Mailbox, WebDomain } from "../../provider";
+import { ARecord, DnsRecord, DnsZone, MailDomain, Mailbox, WebDomain } from "../../provider";
 import * as api from "../../provider/api";
 import { createSession } from "../../provider/soap/session";
 import { prepareWorkspace } from "../../scripts/workspace";
@@ -29,7 +29,7 @@ import { LiveConfig, TEST_DOMAIN, liveConfig } from "./config";
 import { startCountingProxy } from "./proxy";
 import { count, describeLeftovers, ensureNoLeftovers, findLeftovers, sweep } from "./sweep";
 
-const KINDS = ["DnsZone", "ARecord", "WebDomain", "MailDomain", "Mailbox", "session/other"] as const;
+const KINDS = ["DnsZone", "ARecord", "DnsRecord", "WebDomain", "MailDomain", "Mailbox", "session/other"] as const;
 const MAILBOX_PW = "L1ve-Mailbox-Secret!";
 const MB = 1048576;
 
@@ -37,6 +37,7 @@ const MB = 1048576;
 function kindOf(method: string): (typeof KINDS)[number] {
     if (method.startsWith("dns_zone_")) return "DnsZone";
     if (method.startsWith("dns_a_") || method.startsWith("dns_rr_")) return "ARecord";
+    if (method.startsWith("dns_")) return "DnsRecord";
     if (method.startsWith("sites_web_domain_")) return "WebDomain";
     if (method.startsWith("mail_domain_")) return "MailDomain";
     if (method.startsWith("mail_user_")) return "Mailbox";
@@ -53,6 +54,7 @@ interface Spec {
     hdQuota: number;
     mail: string;
     mailActive: boolean;
+    mxPriority: number;
     quotaMb: number;
 }
 
@@ -64,13 +66,15 @@ function program(spec: Spec, cfg: LiveConfig) {
         const rec = new ARecord("www", { zoneId: zone.id, name: "www", address: spec.address, ttl: spec.recordTtl });
         // `@` is stored as the UI stores it: the zone's origin.
         const apex = new ARecord("apex", { zoneId: zone.id, name: "@", address: "192.0.2.20" });
+        // A DnsRecord of another type: the zone's MX, its target built from the zone's name.
+        const mx = new DnsRecord("mx", { zoneId: zone.id, type: "MX", name: "@", target: `mail.${spec.zone}`, priority: spec.mxPriority });
         const site = new WebDomain("site", {
             domain: spec.site, php: "php-fpm", pm: "dynamic", pmMaxChildren: 12, pmStartServers: 3, pmMinSpareServers: 2, pmMaxSpareServers: 6,
             hdQuota: spec.hdQuota, logRetention: 14, ...owner,
         });
         const md = new MailDomain("mail", { domain: spec.mail, active: spec.mailActive, ...owner });
         const box = new Mailbox("info", { email: pulumi.interpolate`info@${md.domain}`, password: pw, name: "Info", quota: spec.quotaMb });
-        return { zoneId: zone.id, recordId: rec.id, apexId: apex.id, siteId: site.id, mailDomainId: md.id, mailboxId: box.id, siteUrn: site.urn, zoneUrn: zone.urn };
+        return { zoneId: zone.id, recordId: rec.id, apexId: apex.id, mxId: mx.id, siteId: site.id, mailDomainId: md.id, mailboxId: box.id, siteUrn: site.urn, zoneUrn: zone.urn };
     };
 }
 
@@ -107,7 +111,7 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
     const proxy = await startCountingProxy(cfg.endpoint, { insecure: cfg.insecure, caFile: cfg.caFile });
     const spec: Spec = {
         zone: `live.${TEST_DOMAIN}`, zoneTtl: 3600, address: "192.0.2.10", recordTtl: 3600,
-        site: `www.live.${TEST_DOMAIN}`, hdQuota: 1000, mail: `mail.live.${TEST_DOMAIN}`, mailActive: true, quotaMb: 512,
+        site: `www.live.${TEST_DOMAIN}`, hdQuota: 1000, mail: `mail.live.${TEST_DOMAIN}`, mailActive: true, quotaMb: 512, mxPriority: 10,
     };
     const ws = await prepareWorkspace();
     activeWorkspace.dir = ws.dir;
@@ -158,7 +162,7 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
         // ---- 1. up ---------------------------------------------------------------------
         await step("up", async () => {
             const r = await stack!.up();
-            check("up", "creates the five kinds (six resources)", summary(r).create === 7, summary(r));
+            check("up", "creates the six kinds (seven resources)", summary(r).create === 8, summary(r));
         });
         let o = await outputs();
         const created = { ...o };
@@ -172,6 +176,8 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
         check("up", "ARecord: in the zone, owned as the zone, active", Number(recRow?.zone) === Number(o.zoneId) && Number(recRow?.sys_groupid) === Number(zoneRow?.sys_groupid) && recRow?.active === "Y", recRow && [recRow.zone, recRow.sys_groupid, recRow.active]);
         const apexRow = await get("dns_a_get", o.apexId);
         check("up", "ARecord '@': stored as the zone's origin with its dot, as the UI stores it", apexRow?.name === `${spec.zone}.` && apexRow?.type === "A", apexRow && [apexRow.name, apexRow.type]);
+        const mxRow = await get("dns_mx_get", o.mxId);
+        check("up", "DnsRecord MX: type MX, name the origin, target with its dot, priority in aux (as the UI stores them)", mxRow?.type === "MX" && mxRow?.name === `${spec.zone}.` && mxRow?.data === `mail.${spec.zone}.` && mxRow?.aux === "10" && Number(mxRow?.sys_groupid) === Number(zoneRow?.sys_groupid), mxRow && [mxRow.type, mxRow.name, mxRow.data, mxRow.aux]);
         const siteRow = await get("sites_web_domain_get", o.siteId);
         // The server's own template (ISPConfig's default is /var/www/clients/client[client_id]/web[website_id]).
         const webConfig = (await direct.call("server_get", cfg.serverId, "web").catch(() => ({}))) as Record<string, any>;
@@ -200,17 +206,17 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
         await step("preview", async () => {
             const before = proxy.methods.length;
             const r = await stack!.preview();
-            check("preview", "shows no change", JSON.stringify(r.changeSummary) === JSON.stringify({ same: 7 }), r.changeSummary);
+            check("preview", "shows no change", JSON.stringify(r.changeSummary) === JSON.stringify({ same: 8 }), r.changeSummary);
             check("preview", "sends no POST to the panel", proxy.methods.length === before, proxy.methods.slice(before));
         });
 
         if (!opts.createOnly) {
             // ---- 3. update in place ------------------------------------------------------
             const serialBefore = Number((await get("dns_zone_get", o.zoneId))?.serial);
-            Object.assign(spec, { zoneTtl: 7200, recordTtl: 600, address: "192.0.2.11", hdQuota: 2000, mailActive: false, quotaMb: 1024 });
+            Object.assign(spec, { zoneTtl: 7200, recordTtl: 600, address: "192.0.2.11", hdQuota: 2000, mailActive: false, quotaMb: 1024, mxPriority: 20 });
             await step("update", async () => {
                 const r = await stack!.up();
-                check("update", "updates the five in place, leaves the unchanged record alone", summary(r).update === 5 && summary(r).same === 2 && !summary(r).replace, summary(r));
+                check("update", "updates the six in place, leaves the unchanged record alone", summary(r).update === 6 && summary(r).same === 2 && !summary(r).replace, summary(r));
             });
             o = await outputs();
             check("update", "ids unchanged", o.zoneId === created.zoneId && o.recordId === created.recordId && o.siteId === created.siteId && o.mailDomainId === created.mailDomainId && o.mailboxId === created.mailboxId);
@@ -223,6 +229,8 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
             const m2 = await get("mail_domain_get", o.mailDomainId);
             check("update", "MailDomain: inactive, owner kept", m2?.active === "n" && Number(m2?.sys_groupid) === clientGroup, m2 && [m2.active, m2.sys_groupid]);
             const b2 = await get("mail_user_get", o.mailboxId);
+            const x2 = await get("dns_mx_get", o.mxId);
+            check("update", "DnsRecord MX: priority changed in place (same id), type still MX, serial moved", o.mxId === created.mxId && x2?.aux === "20" && x2?.type === "MX", x2 && [x2.aux, x2.type]);
             check("update", "Mailbox: quota in bytes, password hash not rotated by an unrelated change", Number(b2?.quota) === 1024 * MB && String(b2?.password) === hash, b2 && [b2.quota]);
             check("update", "Mailbox: address and maildir intact after its domain's update (the panel renames them when the update lacks `domain`)", b2?.email === `info@${spec.mail}` && b2?.maildir === api.mailboxPath(layout.maildirPath, spec.mail, "info"), b2 && [b2.email, b2.maildir]);
 
@@ -232,14 +240,16 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
             Object.assign(spec, { zone: `live2.${TEST_DOMAIN}`, site: `www.live2.${TEST_DOMAIN}`, mail: `mail2.live.${TEST_DOMAIN}` });
             await step("rename", async () => {
                 const r = await stack!.up();
-                check("rename", "renames zone, site, mail domain and mailbox in place, replaces nothing", summary(r).update === 4 && summary(r).same === 3 && !summary(r).replace && !summary(r).delete, summary(r));
+                check("rename", "renames zone, site, mail domain and mailbox in place (and the MX target built from the zone), replaces nothing", summary(r).update === 5 && summary(r).same === 3 && !summary(r).replace && !summary(r).delete, summary(r));
             });
             const beforeRename = o;
             o = await outputs();
-            check("rename", "ids unchanged", ["zoneId", "recordId", "apexId", "siteId", "mailDomainId", "mailboxId"].every((k) => o[k] === beforeRename[k]), o);
+            check("rename", "ids unchanged", ["zoneId", "recordId", "apexId", "mxId", "siteId", "mailDomainId", "mailboxId"].every((k) => o[k] === beforeRename[k]), o);
             const zr = await get("dns_zone_get", o.zoneId);
             const ar = await get("dns_a_get", o.apexId);
             check("rename", "the zone has its new origin, and the `@` record (stored as the origin) followed it", zr?.origin === `${spec.zone}.` && ar?.name === `${spec.zone}.` && ar?.type === "A", [zr?.origin, ar?.name]);
+            const xr = await get("dns_mx_get", o.mxId);
+            check("rename", "the MX moved to the new origin and points at the new target", xr?.name === `${spec.zone}.` && xr?.data === `mail.${spec.zone}.`, xr && [xr.name, xr.data]);
             const sr = await get("sites_web_domain_get", o.siteId);
             check("rename", "the site has its new domain, same document root", sr?.domain === spec.site && sr?.document_root === s2?.document_root, sr && [sr.domain, sr.document_root]);
             const br = await get("mail_user_get", o.mailboxId);
@@ -249,11 +259,11 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
             await step("replace", async () => {
                 // Nothing the program declares replaces on one server: forced, as `pulumi up --replace`.
                 const r = await stack!.up({ replace: [String(o.siteUrn), String(o.zoneUrn)] });
-                check("replace", "replaces the zone (deleted first), its two records and the site", summary(r).replace === 4, summary(r));
+                check("replace", "replaces the zone (deleted first), its three records and the site", summary(r).replace === 5, summary(r));
             });
             const before = o;
             o = await outputs();
-            check("replace", "the replaced ids are new", ["zoneId", "recordId", "apexId", "siteId"].every((k) => o[k] !== before[k]), o);
+            check("replace", "the replaced ids are new", ["zoneId", "recordId", "apexId", "mxId", "siteId"].every((k) => o[k] !== before[k]), o);
             check("replace", "the old rows are gone", (await get("dns_zone_get", before.zoneId)) === null && (await get("dns_a_get", before.recordId)) === null && (await get("sites_web_domain_get", before.siteId)) === null);
             const z3 = await get("dns_zone_get", o.zoneId);
             const r3 = await get("dns_a_get", o.recordId);
@@ -268,24 +278,27 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
                 await api.updateWebDomain(direct, Number(o.siteId), { hd_quota: 777 });
                 await api.updateMailDomain(direct, Number(o.mailDomainId), { active: true });
                 await api.updateMailUser(direct, Number(o.mailboxId), { quota: 3 * MB });
+                await direct.call("dns_mx_update", 0, Number(o.mxId), { zone: Number(o.zoneId), aux: 99, type: "MX" }, true);
             });
             await step("drift: refresh", async () => {
                 const r = await stack!.refresh();
-                check("drift: refresh", "refresh sees the five changes made in the panel", summary(r).update === 5, summary(r));
+                check("drift: refresh", "refresh sees the six changes made in the panel", summary(r).update === 6, summary(r));
                 const out = await stack!.exportStack();
                 const state = (name: string) => (out.deployment.resources ?? []).find((x: any) => String(x.urn).endsWith(`::${name}`))?.outputs ?? {};
-                const seen = [state("www").address, state("zone").ttl, state("site").hdQuota, state("mail").active, state("info").quota];
-                check("drift: refresh", "state now holds the panel's values", JSON.stringify(seen) === JSON.stringify(["203.0.113.99", 900, 777, true, 3]), seen);
+                const seen = [state("www").address, state("zone").ttl, state("site").hdQuota, state("mail").active, state("info").quota, state("mx").priority];
+                check("drift: refresh", "state now holds the panel's values", JSON.stringify(seen) === JSON.stringify(["203.0.113.99", 900, 777, true, 3, 99]), seen);
             });
             await step("drift: up", async () => {
                 const r = await stack!.up();
-                check("drift: up", "puts the five back as declared", summary(r).update === 5, summary(r));
+                check("drift: up", "puts the six back as declared", summary(r).update === 6, summary(r));
             });
             const r5 = await get("dns_a_get", o.recordId);
             const z5 = await get("dns_zone_get", o.zoneId);
             const s5 = await get("sites_web_domain_get", o.siteId);
             const m5 = await get("mail_domain_get", o.mailDomainId);
             const b5 = await get("mail_user_get", o.mailboxId);
+            const x5 = await get("dns_mx_get", o.mxId);
+            check("drift: up", "DnsRecord MX: priority back to the declared 20", x5?.aux === "20", x5?.aux);
             check("drift: up", "the panel holds the declared values again", r5?.data === "192.0.2.11" && z5?.ttl === "7200" && s5?.hd_quota === "2000" && m5?.active === "n" && Number(b5?.quota) === 1024 * MB, [r5?.data, z5?.ttl, s5?.hd_quota, m5?.active, b5?.quota]);
             check("drift: up", "Mailbox: address and maildir intact after the domain was changed in the panel and back", b5?.email === `info@${spec.mail}` && b5?.maildir === api.mailboxPath(layout.maildirPath, spec.mail, "info"), b5 && [b5.email, b5.maildir]);
             check("drift: up", "pm_* still as declared", [s5?.pm_max_children, s5?.pm_start_servers, s5?.pm_min_spare_servers, s5?.pm_max_spare_servers].join() === "12,3,2,6", s5 && [s5.pm_max_children, s5.pm_start_servers]);
@@ -302,7 +315,7 @@ export async function runLifecycle(cfg: LiveConfig, opts: { createOnly?: boolean
         }
         await step("destroy", async () => {
             const r = await stack!.destroy();
-            check("destroy", "deletes everything", summary(r).delete === 7, summary(r));
+            check("destroy", "deletes everything", summary(r).delete === 8, summary(r));
         });
         const left = await findLeftovers(direct);
         check("destroy", "nothing of the test domain is left on the panel (the zone's extra record went with it)", count(left) === 0, describeLeftovers(left));
