@@ -105,3 +105,88 @@ export function readSettings(
         dnsApplyWaitSeconds: intSetting(raw(spec("dnsApplyWaitSeconds")), spec("dnsApplyWaitSeconds"), 0, 0),
     };
 }
+
+/*
+ * Several panels. A hoster with more than one panel names them in `ispconfig:panels` (env
+ * ISPCONFIG_PANELS), a JSON object: name → { endpoint, username, password, and optionally
+ * insecure, caFile, clientId, serverId, timeoutMs, maxConcurrency, dnsApplyWaitSeconds }. Set it
+ * with `--secret` (it holds passwords). A resource with `panel: "<name>"` talks to that one; a
+ * resource without `panel` uses the single-panel settings above, unchanged.
+ */
+export const PANELS = { config: "ispconfig:panels", env: "ISPCONFIG_PANELS" } as const;
+const PANEL_EXAMPLE = `pulumi config set --secret ispconfig:panels '{"eu":{"endpoint":"https://panel-eu.example.net:8080/remote/index.php","username":"deployer","password":"…"}}'`;
+
+function panels(get: (configKey: string) => string | undefined, env: NodeJS.ProcessEnv): Record<string, Record<string, unknown>> {
+    const fromConfig = get(PANELS.config);
+    const raw = fromConfig === undefined || fromConfig === "" ? env[PANELS.env] : fromConfig;
+    if (raw === undefined || raw === "") return {};
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(raw);
+    } catch {
+        // Never echo the value: it holds passwords.
+        throw new ConfigError(`ISPConfig setting \`${PANELS.config}\` (env ${PANELS.env}) is not valid JSON; it must look like: ${PANEL_EXAMPLE}`);
+    }
+    const ok = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+    if (!ok(parsed) || !Object.values(parsed).every(ok)) {
+        throw new ConfigError(`ISPConfig setting \`${PANELS.config}\` (env ${PANELS.env}) must be a JSON object of panel name → settings, e.g.: ${PANEL_EXAMPLE}`);
+    }
+    return parsed as Record<string, Record<string, unknown>>;
+}
+
+/** What is wrong with the named panel's settings (one message naming every missing key), or undefined. */
+export function namedPanelProblem(get: (configKey: string) => string | undefined, name: string, env: NodeJS.ProcessEnv = process.env): ConfigError | undefined {
+    let all: Record<string, Record<string, unknown>>;
+    try {
+        all = panels(get, env);
+    } catch (e) {
+        return e as ConfigError;
+    }
+    const p = all[name];
+    if (!p) {
+        const known = Object.keys(all);
+        return new ConfigError(
+            `\`panel\` is "${name}", but \`${PANELS.config}\` (env ${PANELS.env}) ${known.length ? `names only ${known.map((k) => `"${k}"`).join(", ")}` : "is not set"}. ` +
+                `Add it: ${PANEL_EXAMPLE.replace('"eu"', JSON.stringify(name))}`,
+        );
+    }
+    const missing = (["endpoint", "username", "password"] as const).filter((k) => typeof p[k] !== "string" || p[k] === "");
+    if (missing.length === 0) return undefined;
+    return new ConfigError(`ISPConfig panel "${name}" in \`${PANELS.config}\` lacks ${missing.map((k) => `\`${k}\``).join(", ")}; set it with \`pulumi config set --secret ${PANELS.config} '…'\`.`);
+}
+
+/** The settings of a panel named in `ispconfig:panels` (same defaults as the single panel's). */
+export function readPanelSettings(
+    get: (configKey: string) => string | undefined,
+    name: string,
+    env: NodeJS.ProcessEnv = process.env,
+    requireConnection = true,
+): ConnectionSettings {
+    const problem = namedPanelProblem(get, name, env);
+    if (problem && (requireConnection || !panels(get, env)[name])) throw problem;
+    const p = panels(get, env)[name];
+    const panelGet = (key: string) => {
+        const v = p[key.replace(/^ispconfig:/, "")];
+        return v === undefined || v === null ? undefined : String(v);
+    };
+    try {
+        return readSettings(panelGet, {}, false);
+    } catch (e: any) {
+        // Name the key where it lives: inside the panels object.
+        if (e instanceof ConfigError) e.message = e.message.replace(/`ispconfig:(\w+)` \(env \w+\)/, `\`${PANELS.config}\` → "${name}".$1`);
+        throw e;
+    }
+}
+
+/** Every panel password the settings hold (single panel and named ones), for masking errors; never throws. */
+export function knownPasswords(get: (configKey: string) => string | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
+    const out: string[] = [];
+    const single = rawSetting(get, env, SETTINGS.find((s) => s.key === "password")!);
+    if (single) out.push(single);
+    try {
+        for (const p of Object.values(panels(get, env))) if (typeof p.password === "string" && p.password) out.push(p.password);
+    } catch {
+        // Unparsable panels JSON: its error message never echoes the value.
+    }
+    return out;
+}

@@ -12,11 +12,12 @@ import * as runtime from "./runtime";
  * config of the stack, or the `ISPCONFIG_*` environment variables.
  */
 
-const CONFIG_KEYS = ["endpoint", "username", "password", "insecure", "caFile", "clientId", "serverId", "timeoutMs", "maxConcurrency"].map((k) => `ispconfig:${k}`);
+const CONFIG_KEYS = ["endpoint", "username", "password", "insecure", "caFile", "clientId", "serverId", "timeoutMs", "maxConcurrency", "panels"].map((k) => `ispconfig:${k}`);
 
-function caller(): api.Caller {
+/** The session of the single panel, or of a panel named in `ispconfig:panels`. */
+function caller(panel?: string): api.Caller {
     try {
-        return runtime.context.caller();
+        return runtime.contextFor(panel).caller();
     } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
     }
@@ -24,12 +25,14 @@ function caller(): api.Caller {
     const values: Record<string, string | undefined> = {};
     for (const k of CONFIG_KEYS) values[k] = pulumi.runtime.getConfig(k);
     runtime.configureWith(values);
-    return runtime.context.caller();
+    return runtime.contextFor(panel).caller();
 }
 
 export interface GetDnsZoneArgs {
     /** The zone's name, with or without the trailing dot. */
     origin: string;
+    /** A panel named in `ispconfig:panels`; left out, the single panel. */
+    panel?: string;
 }
 export interface GetDnsZoneResult {
     zoneId: number;
@@ -45,17 +48,19 @@ export interface GetDnsZoneResult {
 
 /** The zone with exactly this origin (either spelling; never a prefix match). Throws when there is none. */
 export async function getDnsZone(args: GetDnsZoneArgs): Promise<GetDnsZoneResult> {
-    const z = await api.findDnsZoneByOrigin(caller(), args.origin);
+    const z = await api.findDnsZoneByOrigin(caller(args.panel), args.origin);
     if (!z) throw new ISPConfigError(`getDnsZone: no DNS zone ${JSON.stringify(args.origin)} in the panel`);
     return { zoneId: z.id, origin: api.dotted(z.origin), ns: z.ns, mbox: z.mbox, serial: z.serial, ttl: z.ttl, active: z.active, serverId: z.server_id };
 }
-export function getDnsZoneOutput(args: { origin: pulumi.Input<string> }): pulumi.Output<GetDnsZoneResult> {
+export function getDnsZoneOutput(args: { origin: pulumi.Input<string>; panel?: pulumi.Input<string> }): pulumi.Output<GetDnsZoneResult> {
     return pulumi.output(args).apply((a) => getDnsZone(a));
 }
 
 export interface GetDnsRecordsArgs {
     /** The zone's id (`zone.id`, or `zoneId` of getDnsZone). */
     zoneId: number | string;
+    /** A panel named in `ispconfig:panels`; left out, the single panel. */
+    panel?: string;
     /** Only records of this type (any case). */
     type?: string;
     /** Only records of this name: relative (`www`), `@`, or absolute (`www.example.com.`). */
@@ -80,7 +85,7 @@ export interface DnsRecordInfo {
 
 /** The records of a zone (one call), optionally of one type and name. */
 export async function getDnsRecords(args: GetDnsRecordsArgs): Promise<DnsRecordInfo[]> {
-    const c = caller();
+    const c = caller(args.panel);
     const zoneId = Number(args.zoneId);
     const zone = await api.getDnsZone(c, zoneId);
     if (!zone) throw new ISPConfigError(`getDnsRecords: no DNS zone with id ${args.zoneId} in the panel`);
@@ -103,6 +108,6 @@ export async function getDnsRecords(args: GetDnsRecordsArgs): Promise<DnsRecordI
             fields: api.isDnsRecordType(r.type) ? api.decodeRecord(r.type, r.data, r.aux) : {},
         }));
 }
-export function getDnsRecordsOutput(args: { zoneId: pulumi.Input<number | string>; type?: pulumi.Input<string>; name?: pulumi.Input<string> }): pulumi.Output<DnsRecordInfo[]> {
+export function getDnsRecordsOutput(args: { zoneId: pulumi.Input<number | string>; type?: pulumi.Input<string>; name?: pulumi.Input<string>; panel?: pulumi.Input<string> }): pulumi.Output<DnsRecordInfo[]> {
     return pulumi.output(args).apply((a) => getDnsRecords(a as GetDnsRecordsArgs));
 }

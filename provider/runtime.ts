@@ -1,6 +1,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { Caller } from "./api/caller";
-import { ConnectionSettings, missingConnection, readSettings } from "./connection";
+import { ConnectionSettings, knownPasswords, missingConnection, namedPanelProblem, readPanelSettings, readSettings } from "./connection";
+import { isUnknown } from "./resources/unknown";
 import { getSharedSession } from "./soap/sharedSession";
 import { redactSecrets } from "./soap/redact";
 import { OpsContext, ResourceOps } from "./resources/ops";
@@ -28,52 +29,77 @@ const OPS: Record<ResourceKind, ResourceOps> = {
 };
 
 let configGet: (key: string) => string | undefined = () => undefined;
-/** The stack's config lacks the panel connection (set by configure): every check fails with it. */
-let unconfigured: Error | undefined;
+/** Set by configure (the engine): then a check fails when its panel's connection is missing. */
+let checkConnection = false;
 
 /** Called by the engine (through the provider object) with the stack's config. */
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
     configGet = (key) => req.config.get(key);
-    unconfigured = missingConnection(configGet);
+    checkConnection = true;
 }
 
 /** For tests and programs that drive the providers directly: set config values by key. */
 export function configureWith(values: Record<string, string | undefined>): void {
     configGet = (key) => values[key];
-    unconfigured = undefined;
+    checkConnection = false;
 }
 
-export function settings(requireConnection = true): ConnectionSettings {
-    return readSettings(configGet, process.env, requireConnection);
+/** The settings of a resource's panel: the single-panel settings, or a panel named in `ispconfig:panels`. */
+export function settings(requireConnection = true, panel?: string): ConnectionSettings {
+    return panel === undefined ? readSettings(configGet, process.env, requireConnection) : readPanelSettings(configGet, panel, process.env, requireConnection);
 }
 
-export const context: OpsContext = {
-    defaults: () => settings(false),
-    caller(): Caller {
-        const s = settings(true);
-        return getSharedSession({
-            endpoint: s.endpoint,
-            username: s.username,
-            password: s.password,
-            insecure: s.insecure,
-            caFile: s.caFile,
-            timeoutMs: s.timeoutMs,
-            maxConcurrency: s.maxConcurrency,
-        });
-    },
-};
+/** What an operation of a resource on `panel` gets: its defaults and its panel's shared session. */
+export function contextFor(panel?: string): OpsContext {
+    return {
+        defaults: () => settings(false, panel),
+        caller(): Caller {
+            const s = settings(true, panel);
+            return getSharedSession({
+                endpoint: s.endpoint,
+                username: s.username,
+                password: s.password,
+                insecure: s.insecure,
+                caFile: s.caFile,
+                timeoutMs: s.timeoutMs,
+                maxConcurrency: s.maxConcurrency,
+            });
+        },
+    };
+}
+
+/** The single panel's context (`ispconfig:endpoint`, …). */
+export const context: OpsContext = contextFor(undefined);
+
+/** The `panel` input of an operation's arguments (new inputs first; state for read and delete). */
+function panelOf(name: keyof ResourceOps, args: any[]): string | undefined {
+    const props = name === "check" ? args[1] : name === "diff" || name === "update" ? args[2] ?? args[1] : name === "create" ? args[0] : args[1];
+    const p = props?.panel;
+    return typeof p === "string" && p !== "" && !isUnknown(p) ? p : undefined;
+}
+
+/** Why a check must fail for want of connection settings (once, no stack trace), or undefined. */
+function connectionProblem(panel: string | undefined): { property: string; reason: string } | undefined {
+    if (!checkConnection) return undefined;
+    const e = panel === undefined ? missingConnection(configGet) : namedPanelProblem(configGet, panel);
+    return e && { property: panel === undefined ? "" : "panel", reason: e.message };
+}
 
 /**
  * Runs one operation. Errors leave here with every known secret (panel password, the
  * passwords among the inputs) masked, whatever layer raised them.
  */
 export async function op(kind: ResourceKind, name: keyof ResourceOps, ...args: any[]): Promise<any> {
+    const panel = panelOf(name, args);
     // check never calls the panel, so without this a preview of a stack that can never deploy
     // passes. A check failure shows once (the engine stops at the first) and without a stack trace.
-    if (name === "check" && unconfigured) return { inputs: args[1], failures: [{ property: "", reason: unconfigured.message }] };
+    if (name === "check") {
+        const problem = connectionProblem(panel);
+        if (problem) return { inputs: args[1], failures: [problem] };
+    }
     const impl = OPS[kind][name] as (ctx: OpsContext, ...a: any[]) => Promise<any>;
     try {
-        return await runOp(impl, args);
+        return await runOp(impl, args, panel);
     } finally {
         profile();
     }
@@ -92,17 +118,11 @@ function profile(): void {
 }
 
 /** Errors leave with every known secret masked, whatever layer raised them. */
-async function runOp(impl: (ctx: OpsContext, ...a: any[]) => Promise<any>, args: any[]): Promise<any> {
+async function runOp(impl: (ctx: OpsContext, ...a: any[]) => Promise<any>, args: any[], panel?: string): Promise<any> {
     try {
-        return await impl(context, ...args);
+        return await impl(panel === undefined ? context : contextFor(panel), ...args);
     } catch (e: any) {
-        let panelPassword: string | undefined;
-        try {
-            panelPassword = settings(false).password;
-        } catch {
-            // A config error is being reported; it carries no password.
-        }
-        const secrets = [panelPassword, ...args.flatMap((a) => (a && typeof a === "object" ? [a.password] : []))];
+        const secrets = [...knownPasswords(configGet), ...args.flatMap((a) => (a && typeof a === "object" ? [a.password] : []))];
         if (e && typeof e.message === "string") e.message = redactSecrets(e.message, secrets);
         if (e && typeof e.stack === "string") e.stack = redactSecrets(e.stack, secrets);
         throw e;

@@ -6,6 +6,7 @@ import { OpsContext, ResourceOps, panelId } from "./ops";
 import { ResourceKind, makeProvider } from "./providerShim";
 import { isUnknown } from "./unknown";
 import { Failure, InputChecker, bool } from "./validate";
+import { ISPConfigError } from "../soap/errors";
 
 /*
  * The resource kit: a resource is a declaration of its fields plus named hooks for its quirks.
@@ -124,12 +125,22 @@ type IsInternal<F> = F extends { internal: true } ? true : false;
 type Loose<T> = [T] extends [string] ? (string extends T ? string : T | (string & {})) : T;
 type InputOf<F> = pulumi.Input<Loose<ValueOf<F>>>;
 
+/** The inputs every resource has. */
+export interface CommonArgs {
+    /**
+     * The panel the resource lives on: a name in `ispconfig:panels` (several panels in one
+     * program). Left out: the single panel of `ispconfig:endpoint`. It cannot change (a record
+     * cannot move between panels): a change is refused, nothing is replaced.
+     */
+    panel?: pulumi.Input<string>;
+}
+
 /** The Args type of a field table: required fields required, the rest optional, each a `pulumi.Input`. */
 export type ArgsOf<F> = {
     [K in keyof F as IsInternal<F[K]> extends true ? never : IsRequired<F[K]> extends true ? K : never]: InputOf<F[K]>;
 } & {
     [K in keyof F as IsInternal<F[K]> extends true ? never : IsRequired<F[K]> extends true ? never : K]?: InputOf<F[K]>;
-};
+} & CommonArgs;
 
 /**
  * The Args of a resource whose fields depend on a discriminator (a DNS record's `type`): one
@@ -187,6 +198,13 @@ export interface Declaration<Row = any> {
 
 /** The generic `adopt` input: take over a row with the same natural key (the import path). */
 export const adoptField = { rule: bool(), default: false, inputOnly: true, noDiff: true } satisfies Field<boolean>;
+
+/** A panel name of `ispconfig:panels`. */
+function panelNameRule(v: unknown, name: string): string | Failure {
+    return typeof v === "string" && /^[A-Za-z0-9_.-]{1,64}$/.test(v)
+        ? v
+        : new Failure(`\`${name}\` must be the name of a panel in \`ispconfig:panels\` (letters, digits, . _ -), got ${JSON.stringify(v)}`);
+}
 
 /** Hidden output: which inputs were declared, so read can hand them back (legacy state lacks it). */
 export const DECLARED = "declaredInputs";
@@ -252,14 +270,17 @@ export function changedFields(decl: Declaration, olds: Record<string, any>, news
 
 /** The six operations, derived from the declaration. */
 export function ops(decl: Declaration): ResourceOps {
+    // The panel goes along in the outputs: read and delete get only those.
     const withDeclared = (outs: Record<string, unknown>, inputs: Record<string, any>) => ({
         ...outs,
+        ...(inputs.panel !== undefined ? { panel: inputs.panel } : {}),
         [DECLARED]: Object.keys(declaredOnly(decl, inputs)).sort(),
     });
     return {
         async check(ctx, _olds, news) {
             const c = new InputChecker(news);
             for (const [k, f] of Object.entries(decl.fields)) c.field(k, f.rule, { required: f.required });
+            c.field("panel", panelNameRule);
             Object.assign(c.out, decl.fixed ?? {});
             if (decl.checkMore && c.failures.length === 0) {
                 const resolved = resolve(decl, c.out, ctx.defaults());
@@ -269,6 +290,14 @@ export function ops(decl: Declaration): ResourceOps {
         },
 
         async diff(_ctx, _id, olds, news): Promise<dynamic.DiffResult> {
+            if (!isUnknown(news.panel) && (olds.panel ?? undefined) !== (news.panel ?? undefined)) {
+                throw new ISPConfigError(
+                    `${decl.type}: \`panel\` changes from ${olds.panel === undefined ? "the single panel" : `"${olds.panel}"`} to ` +
+                        `${news.panel === undefined ? "the single panel" : `"${news.panel}"`}; a record cannot move between panels, and ` +
+                        "replacing it would delete it from the old one. Declare a new resource for the other panel (and remove this one " +
+                        "when you mean to delete it), or set `panel` back. Nothing was changed.",
+                );
+            }
             const changed = changedFields(decl, olds, news);
             const replaces = changed.filter((k) => decl.fields[k].replaces);
             const more = decl.diffMore?.(olds, news, changed);
@@ -303,7 +332,8 @@ export function ops(decl: Declaration): ResourceOps {
                 const f = decl.fields[k];
                 if (f && !f.secret && outs[k] !== undefined) inputs[k] = outs[k];
             }
-            return { id, props: { ...outs, [decl.idOutput]: panelId(id), [DECLARED]: declared }, inputs };
+            if (props.panel !== undefined) inputs.panel = props.panel;
+            return { id, props: { ...outs, [decl.idOutput]: panelId(id), [DECLARED]: declared, ...(props.panel !== undefined ? { panel: props.panel } : {}) }, inputs };
         },
 
         async update(ctx, id, olds, news) {
@@ -333,7 +363,7 @@ export function resourceArgs(
     opts: pulumi.CustomResourceOptions | undefined,
     secretInputs: string[] = [],
 ): [dynamic.ResourceProvider, string, Record<string, unknown>, pulumi.CustomResourceOptions | undefined, string, string] {
-    const props: Record<string, unknown> = { [decl.idOutput]: undefined, [DECLARED]: undefined };
+    const props: Record<string, unknown> = { [decl.idOutput]: undefined, [DECLARED]: undefined, panel: undefined };
     for (const k of Object.keys(decl.fields)) props[k] = undefined;
     for (const k of Object.keys(decl.computed ?? {})) props[k] = undefined;
     for (const [k, v] of Object.entries(args)) if (v !== undefined) props[k] = secretInputs.includes(k) ? pulumi.secret(v) : v;
