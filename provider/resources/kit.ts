@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { Caller } from "../api/caller";
 import { OpsContext, ResourceOps, panelId } from "./ops";
-import { ResourceKind, makeProvider } from "./providerShim";
+import { ResourceKind, ShimResource, makeProvider } from "./providerShim";
 import { isUnknown } from "./unknown";
 import { Failure, InputChecker, bool } from "./validate";
 
@@ -318,7 +318,7 @@ export type ResourceClass<A, O> = new (name: string, args: A, opts?: pulumi.Cust
  */
 export function defineResource<A extends object, O>(decl: Declaration, secretInputs: string[] = []) {
     const provider = makeProvider(decl.kind);
-    class Resource extends pulumi.dynamic.Resource {
+    class Resource extends ShimResource {
         constructor(name: string, args: A, opts?: pulumi.CustomResourceOptions) {
             super(...resourceArgs(decl, provider, name, args, opts, secretInputs));
         }
