@@ -43,7 +43,7 @@ describe("serialized provider (__provider in state)", () => {
             expect(text, kind).not.toContain(emu.url);
             expect(text, kind).not.toContain(path.join(__dirname, ".."));
             expect(text, kind).not.toMatch(/\/(tmp|home|root|work|usr)\//);
-            expect(text.length, kind).toBeLessThan(600);
+            expect(text.length, kind).toBeLessThan(300);
         }
     });
 

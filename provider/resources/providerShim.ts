@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
@@ -11,33 +12,31 @@ export type ResourceKind = "dnsZone" | "aRecord" | "webDomain" | "mailDomain" | 
  * the plugin inherit when the program is an Automation API one; never written into state.
  */
 export const RUNTIME_ENV = "PULUMI_ISPCONFIG_RUNTIME";
-if (!process.env[RUNTIME_ENV]) process.env[RUNTIME_ENV] = path.join(__dirname, "..", "runtime.js");
+const compiledRuntime = path.join(__dirname, "..", "runtime.js");
+if (fs.existsSync(compiledRuntime)) process.env[RUNTIME_ENV] = compiledRuntime;
 
 /**
- * The provider object Pulumi stores in state (`__provider`) for every resource, as the text the
- * engine's plugin loads (`require-from-string(text).handler()`, @pulumi/pulumi's
- * cmd/dynamic-provider). It is written by hand rather than by Pulumi's closure serializer: about
- * 560 bytes instead of ~3.5 KB, and no path of the machine that ran the program. It holds the
- * resource kind and how to find the runtime, nothing else: no secret, no endpoint (credentials
- * reach the runtime through `configure` or the environment).
+ * The provider object Pulumi stores in state (`__provider`, in each resource's inputs and again in
+ * its outputs) as the text the engine's plugin loads: `require-from-string(text).handler()`
+ * (@pulumi/pulumi's cmd/dynamic-provider). Written by hand rather than by Pulumi's closure
+ * serializer: ~200 bytes instead of ~2.7 KB, and no path of the machine that ran the program.
+ * It holds the resource kind and how to find the runtime, nothing else: no secret, no endpoint
+ * (credentials reach the runtime through `configure` or the environment).
  *
- * The runtime is found, in order: already loaded in this process (in-process tests); by package
- * name from the plugin's working directory, the project (an installed package, the normal case);
- * from `PULUMI_ISPCONFIG_RUNTIME` (a checkout driving the CLI through the Automation API); by the
- * project's own name (the project is this package: the repo root's Pulumi.yaml). It only calls
- * `configure` and `op`, which every runtime since the first has, so state written by this version
- * also works with an older one, and the texts older versions wrote (closures over an absolute
- * path) keep working with this runtime.
+ * The runtime is found from `PULUMI_ISPCONFIG_RUNTIME` (set by the program's process, so a
+ * checkout driving the CLI through the Automation API finds itself); else by package name from the plugin's working directory, the
+ * project: its node_modules (an installed package, the normal case) or the project itself (the
+ * repo root's Pulumi.yaml).
  *
- * Changing this text changes nothing for existing stacks: the dynamic provider's diff ignores
- * `__provider`, and the engine loads each resource's own text for read and delete.
+ * The texts older versions wrote (closures over an absolute path that try the package name
+ * first, then that path, and call `configure` and `op`) keep working with this runtime: the engine
+ * loads each resource's own text from state for read, diff and delete. A changed text changes
+ * nothing in a plan: the dynamic provider's diff ignores `__provider`.
  */
 export function providerText(kind: ResourceKind): string {
     return (
-        `exports.handler=()=>{const k=${JSON.stringify(kind)},n="pulumi-ispconfig/bin/provider/runtime";let r;` +
-        `const R=()=>r||(r=globalThis.__pulumiIspconfigRuntime||(()=>{try{return require(n)}catch(e){if(e.code!=="MODULE_NOT_FOUND")throw e}` +
-        `const p=process.env.${RUNTIME_ENV};return p?require(p):require("module").createRequire(process.cwd()+"/_")(n)})());` +
-        `const o={configure:q=>R().configure(q)};for(const m of["check","diff","create","read","update","delete"])o[m]=(...a)=>R().op(k,m,...a);return o}`
+        `exports.handler=()=>{const p=process.env.${RUNTIME_ENV};return(p?require(p):require('module')` +
+        `.createRequire(process.cwd()+'/')('pulumi-ispconfig/bin/provider/runtime')).provider('${kind}')}`
     );
 }
 
@@ -64,6 +63,19 @@ export function makeProvider(kind: ResourceKind): dynamic.ResourceProvider {
 }
 
 /**
+ * While a resource registers, the SDK takes `new Error().stack` with no frame limit (every frame,
+ * each mapped through source-map-support) and stores the first frame past its own as the source
+ * position, and all of them as the stack trace, in state: ~600 bytes per resource, pointing into
+ * this package's kit (not the user's code), with the machine's paths. During our constructor's
+ * `super()` only, the stack the SDK reads is just the 5 frames it skips, so nothing is stored
+ * and nothing is mapped. Errors whose stack is read later are not affected (V8 formats a stack
+ * when it is first read).
+ */
+function sdkFramesOnly(prev: typeof Error.prepareStackTrace) {
+    return (err: Error, sites: NodeJS.CallSite[]): unknown => (prev ? prev(err, sites.slice(0, 5)) : `${err}\n${sites.slice(0, 5).map((s) => `    at ${s}`).join("\n")}`);
+}
+
+/**
  * What `pulumi.dynamic.Resource` is, with our provider text instead of the closure serializer's.
  * `dynamic.Resource`'s constructor only serializes the provider into `__provider` and registers
  * `pulumi-nodejs:dynamic/<module>:<type>`; this does the same with the text above (and spends no
@@ -82,7 +94,13 @@ export class ShimResource extends pulumi.CustomResource {
         if (text === undefined) throw new Error("ShimResource needs a provider made by makeProvider");
         if (props.__provider) throw new Error("A dynamic resource must not define the __provider key");
         props.__provider = text;
-        super(`pulumi-nodejs:dynamic${module ? `/${module}` : ""}:${type}`, name, props, opts);
+        const prev = Error.prepareStackTrace;
+        Error.prepareStackTrace = sdkFramesOnly(prev);
+        try {
+            super(`pulumi-nodejs:dynamic${module ? `/${module}` : ""}:${type}`, name, props, opts);
+        } finally {
+            Error.prepareStackTrace = prev;
+        }
     }
 }
 Object.setPrototypeOf(ShimResource.prototype, pulumi.dynamic.Resource.prototype);
