@@ -286,7 +286,7 @@ async function scriptRun(n: number, run: number): Promise<Measure[]> {
     });
     await phase("preview", async () => undefined);
     await phase("update", async () => {
-        for (const id of ids) await perCall("dns_a_update", 0, id, { ttl: 7200, type: "A" }, true);
+        for (const id of ids) await perCall("dns_a_update", 0, id, { zone, ttl: 7200, type: "A" }, true);
     });
     await phase("refresh", async () => {
         await perCall("dns_zone_get", zone);

@@ -63,17 +63,18 @@ export function makeProvider(kind: ResourceKind): dynamic.ResourceProvider {
 }
 
 /**
- * While a resource registers, the SDK takes `new Error().stack` with no frame limit (every frame,
- * each mapped through source-map-support) and stores the first frame past its own as the source
- * position, and all of them as the stack trace, in state: ~600 bytes per resource, pointing into
- * this package's kit (not the user's code), with the machine's paths. During our constructor's
- * `super()` only, the stack the SDK reads is just the 5 frames it skips, so nothing is stored
- * and nothing is mapped. Errors whose stack is read later are not affected (V8 formats a stack
- * when it is first read).
+ * While a resource is constructed, the SDK reads `new Error().stack` many times: once with no
+ * frame limit, to store the first frame past its own as the source position and all of them as
+ * the stack trace in state (~600 bytes per resource, pointing into this package's kit, not the
+ * user's code, with the machine's paths), and once for every promise it wraps (`debuggablePromise`,
+ * kept for its leak report). Each read formats every frame through source-map-support: most of
+ * the program's time per resource. During our constructor's `super()` only, a stack reads as its
+ * first line alone: no frame is formatted or mapped, and nothing is stored in state. Errors whose
+ * stack is read after the constructor are not affected (V8 formats a stack when it is first
+ * read). With PULUMI_DEBUG_PROMISE_LEAKS set, stacks are left whole, for the leak report.
  */
-function sdkFramesOnly(prev: typeof Error.prepareStackTrace) {
-    return (err: Error, sites: NodeJS.CallSite[]): unknown => (prev ? prev(err, sites.slice(0, 5)) : `${err}\n${sites.slice(0, 5).map((s) => `    at ${s}`).join("\n")}`);
-}
+const noFrames = (err: Error): string => String(err);
+const keepStacks = !!process.env.PULUMI_DEBUG_PROMISE_LEAKS;
 
 /**
  * What `pulumi.dynamic.Resource` is, with our provider text instead of the closure serializer's.
@@ -95,11 +96,16 @@ export class ShimResource extends pulumi.CustomResource {
         if (props.__provider) throw new Error("A dynamic resource must not define the __provider key");
         props.__provider = text;
         const prev = Error.prepareStackTrace;
-        Error.prepareStackTrace = sdkFramesOnly(prev);
+        const limit = Error.stackTraceLimit;
+        if (!keepStacks) {
+            Error.prepareStackTrace = noFrames;
+            Error.stackTraceLimit = 0;
+        }
         try {
             super(`pulumi-nodejs:dynamic${module ? `/${module}` : ""}:${type}`, name, props, opts);
         } finally {
             Error.prepareStackTrace = prev;
+            Error.stackTraceLimit = limit;
         }
     }
 }
