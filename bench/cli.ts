@@ -94,13 +94,14 @@ const zoneName = (n: number, run: number) => `bench${n}-${run}-${process.pid}.ex
 /** Our program: a zone and N records, the package installed under node_modules as users have it. */
 const OURS_PROGRAM = `const t0 = Date.now();
 const pulumi = require("@pulumi/pulumi");
+const tp = Date.now();
 const isp = require("pulumi-ispconfig");
 const t1 = Date.now();
 const cfg = new pulumi.Config();
 const n = cfg.requireNumber("n"), ttl = cfg.requireNumber("ttl"), origin = cfg.require("origin");
 const zone = new isp.DnsZone("zone", { origin, ns: "ns1.example.net", mbox: "hostmaster@" + origin });
 for (let i = 0; i < n; i++) new isp.ARecord("r" + i, { zoneId: zone.id, name: "h" + i, address: "10.0." + (i >> 8) + "." + (i & 255), ttl });
-require("fs").appendFileSync(process.env.BENCH_MARKS, JSON.stringify({ program: [t0, t1, Date.now()] }) + "\\n");
+require("fs").appendFileSync(process.env.BENCH_MARKS, JSON.stringify({ program: [t0, t1, Date.now(), tp] }) + "\\n");
 `;
 
 /** The same program shape on a dynamic provider that does nothing: the engine's and SDK's own cost. */
@@ -235,7 +236,8 @@ async function cliRun(ws: Workspace, variant: "ours" | "skipcp" | "noop", n: num
             logins: variant === "noop" ? 0 : c1.logins - c0.logins,
             changes: changed,
             startMs: pm.program ? pm.program[0] - t0 : firstOp !== undefined ? firstOp - t0 : undefined,
-            loadMs: pm.program ? pm.program[1] - pm.program[0] : undefined,
+            // Loading this package (the SDK is mostly loaded by the language host already).
+            loadMs: pm.program ? pm.program[1] - (pm.program[3] ?? pm.program[0]) : undefined,
             programMs: pm.program ? pm.program[2] - pm.program[1] : undefined,
             stepsMs: firstOp !== undefined && lastOp !== undefined ? lastOp - firstOp : undefined,
             tailMs: lastOp !== undefined ? end - lastOp : undefined,
@@ -309,18 +311,24 @@ const median = (xs: number[]) => {
 const fmt = (x: number | undefined, unit = "") => (x === undefined || !Number.isFinite(x) ? "–" : `${Math.round(x)}${unit}`);
 
 function report(all: Measure[]): string {
+    const ns = [...new Set(all.map((m) => m.n))];
+    const variants = [...new Set(all.map((m) => m.variant))];
     const lines: string[] = [];
     const cols = ["N", "variant", "phase", "wall ms", "vs script", "POSTs", "logins", "changes", "start", "load", "program", "steps", "tail", "plugin op ms", "plugin CPU", "state B/rec", "export B/rec", "open sess."];
-    const widths = [6, 8, 9, 9, 10, 7, 7, 8, 7, 6, 8, 7, 7, 13, 11, 12, 13, 10];
+    const widths = [6, 14, 9, 9, 10, 7, 7, 8, 7, 6, 8, 7, 7, 13, 11, 12, 13, 10];
     lines.push(cols.map((c, i) => c.padEnd(widths[i])).join(""));
-    for (const n of NS) {
-        for (const variant of VARIANTS) {
+    for (const n of ns) {
+        for (const variant of variants) {
             for (const phase of PHASES) {
                 const ms = all.filter((m) => m.n === n && m.variant === variant && m.phase === phase);
                 if (ms.length === 0) continue;
                 const med = (k: keyof Measure) => median(ms.map((m) => m[k] as number).filter((x) => x !== undefined));
-                const script = median(all.filter((m) => m.n === n && m.variant === "script" && m.phase === phase).map((m) => m.wallMs));
-                const vs = variant !== "script" && phase !== "preview" && Number.isFinite(script) ? `${(med("wallMs") / script).toFixed(1)}×` : "";
+                // Against the script's run of the same round (the machine's load drifts between rounds).
+                const ratios = ms.flatMap((m) => {
+                    const sc = all.find((x) => x.n === n && x.variant === "script" && x.phase === phase && x.run === m.run);
+                    return sc ? [m.wallMs / sc.wallMs] : [];
+                });
+                const vs = variant !== "script" && phase !== "preview" && ratios.length ? `${median(ratios).toFixed(1)}×` : "";
                 const row = [String(n), variant, phase, fmt(med("wallMs")), vs, fmt(med("posts")), fmt(med("logins")), fmt(med("changes")), fmt(med("startMs")), fmt(med("loadMs")), fmt(med("programMs")), fmt(med("stepsMs")), fmt(med("tailMs")),
                     fmt(med("pluginOpMs")), fmt(med("pluginCpuMs")), phase === "create" ? fmt(med("stateBytesPerRecord")) : "", phase === "create" ? fmt(med("exportBytesPerRecord")) : "", fmt(med("openSessions"))];
                 lines.push(row.map((c, i) => c.padEnd(widths[i])).join(""));
@@ -330,7 +338,20 @@ function report(all: Measure[]): string {
     return lines.join("\n");
 }
 
+/** BENCH_LABEL names this build's rows (e.g. "before"), so runs of two builds can be merged. */
+const LABEL = process.env.BENCH_LABEL ? `${process.env.BENCH_LABEL}:` : "";
+
 async function main() {
+    // BENCH_MERGE=a.json,b.json: one table of the medians over several runs' BENCH_JSON files.
+    if (process.env.BENCH_MERGE) {
+        const files = process.env.BENCH_MERGE.split(",");
+        // Files named …-<round>.json: rows of one round (one build's run and the other's, the
+        // script's) are compared with each other.
+        const all = files.flatMap((f) => (JSON.parse(fs.readFileSync(f, "utf8")).all as Measure[]).map((m) => ({ ...m, run: Number(/-(\d+)\.json$/.exec(f)?.[1] ?? m.run) })));
+        const rounds = new Set(all.map((m) => m.run)).size;
+        process.stdout.write(`${ND(all)}, real Pulumi CLI, ${PANEL ? `panel ${PANEL}` : "see the files"}: median of ${rounds} rounds (${files.length} files)\n\n${report(all)}\n`);
+        return;
+    }
     if (!PANEL) emu = await startEmulator({ latencyMs: LATENCY });
     const ws = await prepareWorkspace();
     const all: Measure[] = [];
@@ -338,6 +359,7 @@ async function main() {
         for (let run = 0; run < REPEAT; run++) {
             for (const v of VARIANTS) {
                 const ms = v === "script" ? await scriptRun(n, run) : await cliRun(ws, v as "ours" | "skipcp" | "noop", n, run);
+                for (const m of ms) if (v === "ours" || v === "skipcp") m.variant = LABEL + m.variant;
                 all.push(...ms);
                 process.stderr.write(`N=${n} run ${run + 1}/${REPEAT} ${v}: ${ms.map((m) => `${m.phase} ${Math.round(m.wallMs)} ms`).join(", ")}\n`);
             }
@@ -351,6 +373,7 @@ async function main() {
     process.stdout.write(text);
     if (process.env.BENCH_JSON) fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify({ head, all }, null, 1));
 }
+const ND = (all: Measure[]) => `zone + N individual A records, N = ${[...new Set(all.map((m) => m.n))].join(", ")}`;
 const N_DESC = () => `zone + N individual A records, N = ${NS.join(", ")}`;
 
 main().catch((e) => {
