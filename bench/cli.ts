@@ -1,8 +1,9 @@
 /*
- * End-to-end speed as users feel it: the real Pulumi CLI (Automation API, local file backend)
- * running a zone with N individual A records through create, no-op preview, update (every
- * record's ttl), refresh and destroy, beside a login-per-call script making the same panel calls
- * one at a time (login → call → logout, as several ISPConfig scripts do).
+ * End-to-end speed as users feel it: the plain Pulumi CLI (`pulumi up --skip-preview`, `preview`,
+ * `up` after a ttl change of every record, `refresh`, `destroy`; local file backend) on a user's
+ * project directory with this package installed by name, declaring a zone and N individual A
+ * records; beside it a script making the same panel calls one at a time with a login and a logout
+ * around each (as several ISPConfig scripts do).
  *
  *   npm run bench:cli                         # test panel, N = 10 and 200, 2 runs each
  *   BENCH_N=10,200,1000 BENCH_REPEAT=3 npm run bench:cli
@@ -11,17 +12,21 @@
  *
  * Other switches: BENCH_VARIANTS (comma list of `ours`, `skipcp` = ours with
  * PULUMI_SKIP_CHECKPOINTS=true, `noop` = the same program on a do-nothing dynamic provider,
- * `script`; default all four), BENCH_PKG (the package root whose bin/provider the program uses,
- * to measure another build: before/after), BENCH_LATENCY_MS (test panel only, default 0),
- * BENCH_JSON (file to write every measurement to).
+ * `script`; default all four), BENCH_PKG (the package root the project installs, to measure
+ * another build) with BENCH_LABEL (its rows' name, e.g. "before"), BENCH_LATENCY_MS (test panel
+ * only, default 0), BENCH_JSON (file to write every measurement to), BENCH_MERGE (files written by
+ * BENCH_JSON, named …-<round>.json: one table of medians over the rounds), BENCH_SAMPLE (file to
+ * write one A record's state entry to).
  *
- * Per phase it reports the wall time (median of the runs), the panel requests (POSTs) and logins,
- * and where the time goes: CLI and engine start until the program runs, the program's own body
- * (constructing and registering the resources), the window in which the engine stepped
- * (first to last resource event), the tail (last step to the CLI's exit: final checkpoint,
- * plugin shutdown), the provider plugin's time inside our operations and its CPU. State bytes
- * per record are measured after create. `noop` is the engine's own floor for the same program,
- * `skipcp` minus `ours` is what the per-step checkpoint writes cost.
+ * Per phase: the wall time (median of the runs), the panel requests (POSTs; on a real panel
+ * counted in the web server's log) and logins, and where the time goes, from marks the program
+ * and the plugin (ISPCONFIG_PROFILE_FILE, provider/runtime.ts) write: from launching the CLI to
+ * the program's first line; loading this package; the program's body (constructing and
+ * registering the resources); the plugin's first to last operation; the tail to the CLI's exit
+ * (final checkpoint, plugin shutdown); the plugin's time inside our operations and its CPU.
+ * State bytes per record after create; sessions left open on a real panel (remote_session).
+ * `noop` is the engine's and SDK's own floor for the same program; `skipcp` against `ours` is
+ * what the checkpoint after every step costs.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
