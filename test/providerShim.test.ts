@@ -46,7 +46,17 @@ describe("resource classes (ShimResource)", () => {
             expect(Error.prepareStackTrace).toBe(prepare);
             expect(Error.stackTraceLimit).toBe(17);
             // An invalid option makes the SDK throw inside super().
-            expect(() => new MailDomain("bad", { domain: "example.com" }, { parent: {} as any })).toThrow();
+            let thrown: any;
+            try {
+                new MailDomain("bad", { domain: "example.com" }, { parent: {} as any });
+            } catch (e) {
+                thrown = e;
+            }
+            expect(thrown).toBeInstanceOf(Error);
+            // The error keeps a stack that leads back to the program's line.
+            Error.prepareStackTrace = before;
+            expect(String(thrown.stack)).toContain("providerShim.test.ts");
+            Error.prepareStackTrace = prepare;
             expect(Error.prepareStackTrace).toBe(prepare);
             expect(Error.stackTraceLimit).toBe(17);
         } finally {

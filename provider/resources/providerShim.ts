@@ -71,7 +71,8 @@ export function makeProvider(kind: ResourceKind): dynamic.ResourceProvider {
  * the program's time per resource. During our constructor's `super()` only, a stack reads as its
  * first line alone: no frame is formatted or mapped, and nothing is stored in state. Errors whose
  * stack is read after the constructor are not affected (V8 formats a stack when it is first
- * read). With PULUMI_DEBUG_PROMISE_LEAKS set, stacks are left whole, for the leak report.
+ * read); an error thrown out of the constructor gets the stack of the program's call. With
+ * PULUMI_DEBUG_PROMISE_LEAKS set, stacks are left whole, for the leak report.
  */
 const noFrames = (err: Error): string => String(err);
 const keepStacks = !!process.env.PULUMI_DEBUG_PROMISE_LEAKS;
@@ -103,6 +104,12 @@ export class ShimResource extends pulumi.CustomResource {
         }
         try {
             super(`pulumi-nodejs:dynamic${module ? `/${module}` : ""}:${type}`, name, props, opts);
+        } catch (e) {
+            Error.prepareStackTrace = prev;
+            Error.stackTraceLimit = limit;
+            // Made without frames: give it the stack of the program's call instead.
+            if (e instanceof Error && !keepStacks) Error.captureStackTrace(e, new.target);
+            throw e;
         } finally {
             Error.prepareStackTrace = prev;
             Error.stackTraceLimit = limit;
