@@ -84,7 +84,8 @@ function panelCounters(): { posts: number; logins: number } {
     return { posts, logins: NaN };
 }
 function openSessions(): number | undefined {
-    if (emu || !PANEL_DB) return undefined;
+    if (emu) return emu.panel.sessions.size;
+    if (!PANEL_DB) return undefined;
     try {
         return Number(execFileSync("mariadb", ["-uroot", "-N", PANEL_DB, "-e", "select count(*) from remote_session"], { encoding: "utf8" }).trim());
     } catch {
