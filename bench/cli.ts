@@ -1,63 +1,386 @@
 /*
- * The provider's share of a real `pulumi up` (issue 6): the mixed 200-resource program through
- * the Pulumi CLI against the test panel with 20 ms latency. For up, refresh and destroy it
- * reports the wall time, the time the panel was busy (at least one call in flight), what is
- * left (engine + plugin + provider), and the CPU time of the provider plugin process itself.
+ * End-to-end speed as users feel it: the plain Pulumi CLI (`pulumi up --skip-preview`, `preview`,
+ * `up` after a ttl change of every record, `refresh`, `destroy`; local file backend) on a user's
+ * project directory with this package installed by name, declaring a zone and N individual A
+ * records; beside it a script making the same panel calls one at a time with a login and a logout
+ * around each (as several ISPConfig scripts do).
  *
- *   npm run bench:cli
+ *   npm run bench:cli                         # test panel, N = 10 and 200, 2 runs each
+ *   BENCH_N=10,200,1000 BENCH_REPEAT=3 npm run bench:cli
+ *   BENCH_PANEL=http://127.0.0.1:8092/remote/index.php BENCH_PANEL_USER=apiuser BENCH_PANEL_PASSWORD=… \
+ *     BENCH_PANEL_LOG=/var/lib/ispconfig-panel-4/php-server.log BENCH_PANEL_DB=dbispconfig_4 npm run bench:cli
+ *
+ * Other switches: BENCH_VARIANTS (comma list of `ours`, `skipcp` = ours with
+ * PULUMI_SKIP_CHECKPOINTS=true, `noop` = the same program on a do-nothing dynamic provider,
+ * `script`; default all four), BENCH_PKG (the package root the project installs, to measure
+ * another build) with BENCH_LABEL (its rows' name, e.g. "before"), BENCH_LATENCY_MS (test panel
+ * only, default 0), BENCH_JSON (file to write every measurement to), BENCH_MERGE (files written by
+ * BENCH_JSON, named …-<round>.json: one table of medians over the rounds), BENCH_SAMPLE (file to
+ * write one A record's state entry to).
+ *
+ * Per phase: the wall time (median of the runs), the panel requests (POSTs; on a real panel
+ * counted in the web server's log) and logins, and where the time goes, from marks the program
+ * and the plugin (ISPCONFIG_PROFILE_FILE, provider/runtime.ts) write: from launching the CLI to
+ * the program's first line; loading this package; the program's body (constructing and
+ * registering the resources); the plugin's first to last operation; the tail to the CLI's exit
+ * (final checkpoint, plugin shutdown); the plugin's time inside our operations and its CPU.
+ * State bytes per record after create; sessions left open on a real panel (remote_session).
+ * `noop` is the engine's and SDK's own floor for the same program; `skipcp` against `ours` is
+ * what the checkpoint after every step costs.
  */
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { startEmulator } from "../test/emulator";
-import { prepareWorkspace } from "../scripts/workspace";
-import { MAILBOX_PASSWORDS, program } from "../scripts/mixedProgram";
+import { startEmulator, Emulator } from "../test/emulator";
+import { prepareWorkspace, repoRoot, Workspace } from "../scripts/workspace";
+import { createSession } from "../provider/soap/session";
 
-const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 20);
+const execFileAsync = promisify(execFile);
+const NS = (process.env.BENCH_N ?? "10,200").split(",").map(Number);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 2);
+const VARIANTS = (process.env.BENCH_VARIANTS ?? "ours,skipcp,noop,script").split(",");
+const PKG = path.resolve(process.env.BENCH_PKG ?? repoRoot());
+const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 0);
+const PANEL = process.env.BENCH_PANEL;
+const PANEL_LOG = process.env.BENCH_PANEL_LOG;
+const PANEL_DB = process.env.BENCH_PANEL_DB;
+const USER = PANEL ? process.env.BENCH_PANEL_USER ?? "apiuser" : "apiuser";
+const PASSWORD = PANEL ? process.env.BENCH_PANEL_PASSWORD ?? "" : "ApiPass123!";
+const PHASES = ["create", "preview", "update", "refresh", "destroy"] as const;
+type Phase = (typeof PHASES)[number];
+
+interface Measure {
+    n: number;
+    variant: string;
+    run: number;
+    phase: Phase;
+    wallMs: number;
+    posts?: number;
+    logins?: number;
+    changes?: number;
+    startMs?: number;
+    loadMs?: number;
+    programMs?: number;
+    stepsMs?: number;
+    tailMs?: number;
+    pluginOpMs?: number;
+    pluginOps?: number;
+    pluginCpuMs?: number;
+    pluginFirstOpAtMs?: number;
+    stateBytes?: number;
+    stateBytesPerRecord?: number;
+    exportBytesPerRecord?: number;
+    openSessions?: number;
+}
+
+// ---- the panel: requests and sessions ----------------------------------------------------------
+
+let emu: Emulator | undefined;
+const endpoint = () => PANEL ?? emu!.url;
+function panelCounters(): { posts: number; logins: number } {
+    if (emu) return { posts: emu.calls.length, logins: emu.calls.filter((c) => c.method === "login").length };
+    const posts = PANEL_LOG && fs.existsSync(PANEL_LOG) ? (fs.readFileSync(PANEL_LOG, "utf8").match(/\]: POST /g) ?? []).length : NaN;
+    return { posts, logins: NaN };
+}
+function openSessions(): number | undefined {
+    if (emu) return emu.panel.sessions.size;
+    if (!PANEL_DB) return undefined;
+    try {
+        return Number(execFileSync("mariadb", ["-uroot", "-N", PANEL_DB, "-e", "select count(*) from remote_session"], { encoding: "utf8" }).trim());
+    } catch {
+        return undefined;
+    }
+}
+
+// ---- the projects: a user's project directory, run with the plain CLI ---------------------------
+
+const zoneName = (n: number, run: number) => `bench${n}-${run}-${process.pid}.example.com`;
+
+/** Our program: a zone and N records, the package installed under node_modules as users have it. */
+const OURS_PROGRAM = `const t0 = Date.now();
+const pulumi = require("@pulumi/pulumi");
+const tp = Date.now();
+const isp = require("pulumi-ispconfig");
+const t1 = Date.now();
+const cfg = new pulumi.Config();
+const n = cfg.requireNumber("n"), ttl = cfg.requireNumber("ttl"), origin = cfg.require("origin");
+const zone = new isp.DnsZone("zone", { origin, ns: "ns1.example.net", mbox: "hostmaster@" + origin });
+for (let i = 0; i < n; i++) new isp.ARecord("r" + i, { zoneId: zone.id, name: "h" + i, address: "10.0." + (i >> 8) + "." + (i & 255), ttl });
+require("fs").appendFileSync(process.env.BENCH_MARKS, JSON.stringify({ program: [t0, t1, Date.now(), tp] }) + "\\n");
+`;
+
+/** The same program shape on a dynamic provider that does nothing: the engine's and SDK's own cost. */
+const NOOP_PROGRAM = `const t0 = Date.now();
+const pulumi = require("@pulumi/pulumi");
+const t1 = Date.now();
+const mark = (ms) => require("fs").appendFileSync(process.env.BENCH_MARKS, JSON.stringify({ op: ms }) + "\\n");
+const provider = {
+    async create(inputs) { const s = Date.now(); mark([s, Date.now()]); return { id: String(Math.random()).slice(2), outs: inputs }; },
+    async diff(id, olds, news) { const s = Date.now(); const changes = olds.ttl !== news.ttl; mark([s, Date.now()]); return { changes }; },
+    async update(id, olds, news) { const s = Date.now(); mark([s, Date.now()]); return { outs: news }; },
+    async read(id, props) { const s = Date.now(); mark([s, Date.now()]); return { id, props }; },
+    async delete() { const s = Date.now(); mark([s, Date.now()]); },
+};
+class Zone extends pulumi.dynamic.Resource { constructor(name, props) { super(provider, name, props, undefined, "noop", "Zone"); } }
+class Record extends pulumi.dynamic.Resource { constructor(name, props) { super(provider, name, props, undefined, "noop", "Record"); } }
+const cfg = new pulumi.Config();
+const n = cfg.requireNumber("n"), ttl = cfg.requireNumber("ttl");
+const zone = new Zone("zone", { origin: cfg.require("origin") });
+for (let i = 0; i < n; i++) new Record("r" + i, { zoneId: zone.id, name: "h" + i, address: "10.0." + (i >> 8) + "." + (i & 255), ttl });
+require("fs").appendFileSync(process.env.BENCH_MARKS, JSON.stringify({ program: [t0, t1, Date.now()] }) + "\\n");
+`;
+
+function makeProject(ws: Workspace, variant: string): string {
+    const dir = path.join(ws.dir, `project-${variant}`);
+    const nm = path.join(dir, "node_modules");
+    fs.mkdirSync(nm, { recursive: true });
+    // Installed as in a user's project: @pulumi from the repo, this package (or BENCH_PKG) by name.
+    if (!fs.existsSync(path.join(nm, "@pulumi"))) fs.symlinkSync(path.join(repoRoot(), "node_modules", "@pulumi"), path.join(nm, "@pulumi"), "dir");
+    if (!fs.existsSync(path.join(nm, "pulumi-ispconfig"))) fs.symlinkSync(PKG, path.join(nm, "pulumi-ispconfig"), "dir");
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: bench\nruntime: nodejs\nmain: index.js\n`);
+    fs.writeFileSync(path.join(dir, "index.js"), variant === "noop" ? NOOP_PROGRAM : OURS_PROGRAM);
+    return dir;
+}
+
+/** Asynchronous: the test panel answers from this process meanwhile. */
+async function cli(ws: Workspace, cwd: string, env: Record<string, string>, args: string[]): Promise<string> {
+    try {
+        return (await execFileAsync(ws.cli.command, args, { cwd, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 })).stdout;
+    } catch (e: any) {
+        throw new Error(`pulumi ${args.join(" ")} failed: ${String(e.stdout ?? "").slice(-3000)}\n${String(e.stderr ?? "").slice(-3000)}`);
+    }
+}
+
+/** What the program and the plugin wrote about themselves (epoch ms). */
+function readMarks(file: string) {
+    const m: { program?: number[]; firstOp?: number; lastOp?: number } = {};
+    if (fs.existsSync(file)) {
+        for (const line of fs.readFileSync(file, "utf8").split("\n").filter(Boolean)) {
+            const x = JSON.parse(line);
+            if (x.program) m.program = x.program;
+            if (x.op) {
+                m.firstOp = Math.min(m.firstOp ?? Infinity, x.op[0]);
+                m.lastOp = Math.max(m.lastOp ?? 0, x.op[1]);
+            }
+        }
+        fs.rmSync(file);
+    }
+    return m;
+}
+
+function pluginProfile(dir: string) {
+    let cpu = 0;
+    let opMs = 0;
+    let ops = 0;
+    let firstOp: number | undefined;
+    let lastOp: number | undefined;
+    for (const f of fs.readdirSync(dir).filter((x) => x.startsWith("provider-profile."))) {
+        const p = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
+        cpu += (p.cpu.user + p.cpu.system) / 1000;
+        ops += p.ops;
+        if (p.byOp) for (const o of Object.values<any>(p.byOp)) opMs += o.ms;
+        if (p.firstOpStart) firstOp = Math.min(firstOp ?? Infinity, p.firstOpStart);
+        if (p.lastOpEnd) lastOp = Math.max(lastOp ?? 0, p.lastOpEnd);
+        fs.rmSync(path.join(dir, f));
+    }
+    return { pluginCpuMs: cpu, pluginOpMs: opMs || undefined, pluginOps: ops, firstOp, lastOp };
+}
+
+function stateSize(ws: Workspace, project: string, stackName: string) {
+    const file = path.join(ws.stateDir, ".pulumi", "stacks", project, `${stackName}.json`);
+    if (!fs.existsSync(file)) return {};
+    const bytes = fs.statSync(file).size;
+    const deployment = JSON.parse(fs.readFileSync(file, "utf8")).checkpoint.latest;
+    const records = (deployment.resources as any[]).filter((r) => /:(ARecord|Record)$/.test(r.type));
+    // As the file backend stores it (compact JSON), and as `pulumi stack export` prints it (indented).
+    const perRecord = records.reduce((a, r) => a + Buffer.byteLength(JSON.stringify(r)), 0) / Math.max(1, records.length);
+    const perRecordExport = records.reduce((a, r) => a + Buffer.byteLength(JSON.stringify(r, null, 4)), 0) / Math.max(1, records.length);
+    if (records[0] && process.env.BENCH_SAMPLE) fs.writeFileSync(process.env.BENCH_SAMPLE, JSON.stringify(records[0], null, 4));
+    return { stateBytes: bytes, stateBytesPerRecord: Math.round(perRecord), exportBytesPerRecord: Math.round(perRecordExport) };
+}
+
+async function cliRun(ws: Workspace, variant: "ours" | "skipcp" | "noop", n: number, run: number): Promise<Measure[]> {
+    const dir = makeProject(ws, variant);
+    const stackName = `${variant}-${n}-${run}`;
+    const marks = path.join(ws.dir, "marks.jsonl");
+    const profile = path.join(ws.dir, "provider-profile");
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), ...ws.envVars, BENCH_MARKS: marks, ISPCONFIG_PROFILE_FILE: profile, PULUMI_SKIP_CONFIRMATIONS: "true" };
+    // As for a user: the plugin finds the package by name in the project, nothing else helps it.
+    delete env.PULUMI_ISPCONFIG_RUNTIME;
+    if (variant === "skipcp") env.PULUMI_SKIP_CHECKPOINTS = "true";
+    await cli(ws, dir, env, ["stack", "init", stackName]);
+    await cli(ws, dir, env, ["config", "set-all", "--plaintext", `ispconfig:endpoint=${endpoint()}`, "--plaintext", `ispconfig:username=${USER}`, "--secret", `ispconfig:password=${PASSWORD}`,
+        "--plaintext", `n=${n}`, "--plaintext", "ttl=3600", "--plaintext", `origin=${zoneName(n, run)}`]);
+    const out: Measure[] = [];
+    const phase = async (name: Phase, args: string[]) => {
+        pluginProfile(ws.dir);
+        readMarks(marks);
+        const c0 = panelCounters();
+        const t0 = Date.now();
+        const json = await cli(ws, dir, env, args);
+        const end = Date.now();
+        const c1 = panelCounters();
+        const pm = readMarks(marks);
+        const pp = pluginProfile(ws.dir);
+        const firstOp = variant === "noop" ? pm.firstOp : pp.firstOp;
+        const lastOp = variant === "noop" ? pm.lastOp : pp.lastOp;
+        // `up --json` prints engine events, one per line, the summary last; `preview --json` one
+        // document with a changeSummary. Either way: {"create": 201, "same": 0, …}.
+        let counts: Record<string, number> = {};
+        const summaryLine = json.split("\n").reverse().find((l) => l.includes('"summaryEvent"'));
+        if (summaryLine) counts = JSON.parse(summaryLine).summaryEvent.resourceChanges ?? {};
+        else if (json.includes('"changeSummary"')) counts = JSON.parse(json).changeSummary ?? {};
+        const changed = Object.entries(counts).filter(([k]) => k !== "same").reduce((a, [, v]) => a + Number(v), 0);
+        const m: Measure = {
+            n,
+            variant,
+            run,
+            phase: name,
+            wallMs: end - t0,
+            posts: variant === "noop" ? 0 : c1.posts - c0.posts,
+            logins: variant === "noop" ? 0 : c1.logins - c0.logins,
+            changes: changed,
+            startMs: pm.program ? pm.program[0] - t0 : firstOp !== undefined ? firstOp - t0 : undefined,
+            // Loading this package (the SDK is mostly loaded by the language host already).
+            loadMs: pm.program ? pm.program[1] - (pm.program[3] ?? pm.program[0]) : undefined,
+            programMs: pm.program ? pm.program[2] - pm.program[1] : undefined,
+            stepsMs: firstOp !== undefined && lastOp !== undefined ? lastOp - firstOp : undefined,
+            tailMs: lastOp !== undefined ? end - lastOp : undefined,
+            pluginCpuMs: pp.pluginCpuMs,
+            pluginOpMs: pp.pluginOpMs,
+            pluginOps: pp.pluginOps,
+            openSessions: openSessions(),
+        };
+        if (name === "create") Object.assign(m, stateSize(ws, "bench", stackName));
+        out.push(m);
+    };
+    await phase("create", ["up", "--yes", "--skip-preview", "--json"]);
+    await phase("preview", ["preview", "--json"]);
+    await cli(ws, dir, env, ["config", "set", "ttl", "7200"]);
+    await phase("update", ["up", "--yes", "--skip-preview", "--json"]);
+    await phase("refresh", ["refresh", "--yes", "--skip-preview", "--json"]);
+    await phase("destroy", ["destroy", "--yes", "--skip-preview", "--json"]);
+    await cli(ws, dir, env, ["stack", "rm", "--yes", stackName]);
+    return out;
+}
+
+// ---- the login-per-call script -----------------------------------------------------------------
+
+async function perCall(method: string, ...args: any[]): Promise<any> {
+    const s = createSession({ endpoint: endpoint(), username: USER, password: PASSWORD });
+    try {
+        return await s.call(method, ...args);
+    } finally {
+        await s.close();
+    }
+}
+
+async function scriptRun(n: number, run: number): Promise<Measure[]> {
+    const out: Measure[] = [];
+    const phase = async (name: Phase, fn: () => Promise<void>) => {
+        const c0 = panelCounters();
+        const t0 = performance.now();
+        await fn();
+        const c1 = panelCounters();
+        out.push({ n, variant: "script", run, phase: name, wallMs: performance.now() - t0, posts: c1.posts - c0.posts, logins: c1.logins - c0.logins, openSessions: openSessions() });
+    };
+    const origin = `s${zoneName(n, run)}.`;
+    let zone = 0;
+    const ids: number[] = [];
+    await phase("create", async () => {
+        zone = Number(await perCall("dns_zone_add", 0, { server_id: 1, origin, ns: "ns1.example.net.", mbox: `hostmaster.${origin}`, serial: 1, refresh: 7200, retry: 540, expire: 604800, minimum: 3600, ttl: 3600, active: "Y", xfer: "", also_notify: "", update_acl: "" }));
+        for (let i = 0; i < n; i++) ids.push(Number(await perCall("dns_a_add", 0, { server_id: 1, zone, name: `h${i}`, type: "A", data: `10.0.${i >> 8}.${i & 255}`, ttl: 3600, active: "Y", stamp: "2026-01-01 00:00:00", serial: 1 }, true)));
+    });
+    await phase("preview", async () => undefined);
+    await phase("update", async () => {
+        for (const id of ids) await perCall("dns_a_update", 0, id, { zone, ttl: 7200, type: "A" }, true);
+    });
+    await phase("refresh", async () => {
+        await perCall("dns_zone_get", zone);
+        for (const id of ids) await perCall("dns_a_get", id);
+    });
+    await phase("destroy", async () => {
+        for (const id of ids) await perCall("dns_a_delete", id, true);
+        await perCall("dns_zone_delete", zone);
+    });
+    return out;
+}
+
+// ---- report ------------------------------------------------------------------------------------
+
+const median = (xs: number[]) => {
+    const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+    if (v.length === 0) return NaN;
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+const fmt = (x: number | undefined, unit = "") => (x === undefined || !Number.isFinite(x) ? "–" : `${Math.round(x)}${unit}`);
+
+function report(all: Measure[]): string {
+    const ns = [...new Set(all.map((m) => m.n))];
+    const variants = [...new Set(all.map((m) => m.variant))];
+    const lines: string[] = [];
+    const cols = ["N", "variant", "phase", "wall ms", "vs script", "POSTs", "logins", "changes", "start", "load", "program", "steps", "tail", "plugin op ms", "plugin CPU", "state B/rec", "export B/rec", "open sess."];
+    const widths = [6, 14, 9, 9, 10, 7, 7, 8, 7, 6, 8, 7, 7, 13, 11, 12, 13, 10];
+    lines.push(cols.map((c, i) => c.padEnd(widths[i])).join(""));
+    for (const n of ns) {
+        for (const variant of variants) {
+            for (const phase of PHASES) {
+                const ms = all.filter((m) => m.n === n && m.variant === variant && m.phase === phase);
+                if (ms.length === 0) continue;
+                const med = (k: keyof Measure) => median(ms.map((m) => m[k] as number).filter((x) => x !== undefined));
+                // Against the script's run of the same round (the machine's load drifts between rounds).
+                const ratios = ms.flatMap((m) => {
+                    const sc = all.find((x) => x.n === n && x.variant === "script" && x.phase === phase && x.run === m.run);
+                    return sc ? [m.wallMs / sc.wallMs] : [];
+                });
+                const vs = variant !== "script" && phase !== "preview" && ratios.length ? `${median(ratios).toFixed(1)}×` : "";
+                const row = [String(n), variant, phase, fmt(med("wallMs")), vs, fmt(med("posts")), fmt(med("logins")), fmt(med("changes")), fmt(med("startMs")), fmt(med("loadMs")), fmt(med("programMs")), fmt(med("stepsMs")), fmt(med("tailMs")),
+                    fmt(med("pluginOpMs")), fmt(med("pluginCpuMs")), phase === "create" ? fmt(med("stateBytesPerRecord")) : "", phase === "create" ? fmt(med("exportBytesPerRecord")) : "", fmt(med("openSessions"))];
+                lines.push(row.map((c, i) => c.padEnd(widths[i])).join(""));
+            }
+        }
+    }
+    return lines.join("\n");
+}
+
+/** BENCH_LABEL names this build's rows (e.g. "before"), so runs of two builds can be merged. */
+const LABEL = process.env.BENCH_LABEL ? `${process.env.BENCH_LABEL}:` : "";
 
 async function main() {
-    const emu = await startEmulator({ latencyMs: LATENCY });
+    // BENCH_MERGE=a.json,b.json: one table of the medians over several runs' BENCH_JSON files.
+    if (process.env.BENCH_MERGE) {
+        const files = process.env.BENCH_MERGE.split(",");
+        // Files named …-<round>.json: rows of one round (one build's run and the other's, the
+        // script's) are compared with each other.
+        const all = files.flatMap((f) => (JSON.parse(fs.readFileSync(f, "utf8")).all as Measure[]).map((m) => ({ ...m, run: Number(/-(\d+)\.json$/.exec(f)?.[1] ?? m.run) })));
+        const rounds = new Set(all.map((m) => m.run)).size;
+        process.stdout.write(`${ND(all)}, real Pulumi CLI, ${PANEL ? `panel ${PANEL}` : "see the files"}: median of ${rounds} rounds (${files.length} files)\n\n${report(all)}\n`);
+        return;
+    }
+    if (!PANEL) emu = await startEmulator({ latencyMs: LATENCY });
     const ws = await prepareWorkspace();
-    const profile = path.join(ws.dir, "provider-profile");
-    const envVars = { ...ws.envVars, ISPCONFIG_PROFILE_FILE: profile };
-    const stack = await LocalWorkspace.createOrSelectStack(
-        { stackName: "bench", projectName: "faults", program: program(20, 2) },
-        { workDir: ws.project, pulumiCommand: ws.cli, envVars },
-    );
-    await stack.setAllConfig({
-        "ispconfig:endpoint": { value: emu.url },
-        "ispconfig:username": { value: "apiuser" },
-        "ispconfig:password": { value: "ApiPass123!", secret: true },
-        "faults:pw0": { value: MAILBOX_PASSWORDS[0], secret: true },
-        "faults:pw1": { value: MAILBOX_PASSWORDS[1], secret: true },
-    });
-    const cpu = () => fs.readdirSync(ws.dir).filter((f) => f.startsWith("provider-profile.")).reduce((ms, f) => {
-        const p = JSON.parse(fs.readFileSync(path.join(ws.dir, f), "utf8"));
-        return ms + (p.cpu.user + p.cpu.system) / 1000;
-    }, 0);
-    const rows: string[] = [];
-    const phase = async (name: string, fn: () => Promise<{ summary: { resourceChanges?: Record<string, number> } }>) => {
-        for (const f of fs.readdirSync(ws.dir)) if (f.startsWith("provider-profile.")) fs.rmSync(path.join(ws.dir, f));
-        const busy0 = emu.busyMs();
-        const calls0 = emu.calls.length;
-        const t0 = performance.now();
-        const r = await fn();
-        const wall = performance.now() - t0;
-        const busy = emu.busyMs() - busy0;
-        const n = Object.values(r.summary.resourceChanges ?? {}).reduce((a, b) => a + b, 0);
-        rows.push([name.padEnd(9), String(n).padEnd(10), String(Math.round(wall)).padEnd(9), String(Math.round(busy)).padEnd(12), String(Math.round(wall - busy)).padEnd(14),
-            `${Math.round(((wall - busy) / wall) * 100)}%`.padEnd(8), String(Math.round(cpu())).padEnd(14), String(emu.calls.length - calls0)].join(""));
-    };
-    await phase("up", () => stack.up());
-    await phase("refresh", () => stack.refresh());
-    await phase("destroy", () => stack.destroy());
-    await emu.close();
-    process.stdout.write(
-        `mixed program (160 resources + 40 records = 200), real Pulumi CLI ${ws.cli.version}, panel latency ${LATENCY} ms\n\n` +
-            `${"phase".padEnd(9)}${"resources".padEnd(10)}${"wall ms".padEnd(9)}${"panel busy".padEnd(12)}${"not on panel".padEnd(14)}${"share".padEnd(8)}${"plugin CPU ms".padEnd(14)}calls\n` +
-            rows.join("\n") + "\n",
-    );
+    const all: Measure[] = [];
+    for (const n of NS) {
+        for (let run = 0; run < REPEAT; run++) {
+            for (const v of VARIANTS) {
+                const ms = v === "script" ? await scriptRun(n, run) : await cliRun(ws, v as "ours" | "skipcp" | "noop", n, run);
+                for (const m of ms) if (v === "ours" || v === "skipcp") m.variant = LABEL + m.variant;
+                all.push(...ms);
+                process.stderr.write(`N=${n} run ${run + 1}/${REPEAT} ${v}: ${ms.map((m) => `${m.phase} ${Math.round(m.wallMs)} ms`).join(", ")}\n`);
+            }
+        }
+    }
+    await emu?.close();
+    const head =
+        `${N_DESC()} — real Pulumi CLI ${ws.cli.version}, ${PANEL ? `panel ${PANEL}` : `test panel (latency ${LATENCY} ms)`}, ` +
+        `package ${PKG}, median of ${REPEAT} run(s), ${new Date().toISOString()}\n\n`;
+    const text = head + report(all) + "\n";
+    process.stdout.write(text);
+    if (process.env.BENCH_JSON) fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify({ head, all }, null, 1));
 }
+const ND = (all: Measure[]) => `zone + N individual A records, N = ${[...new Set(all.map((m) => m.n))].join(", ")}`;
+const N_DESC = () => `zone + N individual A records, N = ${NS.join(", ")}`;
 
 main().catch((e) => {
     process.stderr.write(`${e?.stack ?? e}\n`);

@@ -98,23 +98,48 @@ export async function op(kind: ResourceKind, name: keyof ResourceOps, ...args: a
         if (problem) return { inputs: args[1], failures: [problem] };
     }
     const impl = OPS[kind][name] as (ctx: OpsContext, ...a: any[]) => Promise<any>;
+    const started = PROFILE_FILE ? performance.now() : 0;
     try {
         return await runOp(impl, args, panel);
     } finally {
-        profile();
+        if (PROFILE_FILE) profile(name, performance.now() - started);
     }
 }
 
-let opsDone = 0;
+/** The provider object of one resource kind: what the `__provider` text in state hands the engine. */
+export function provider(kind: ResourceKind): dynamic.ResourceProvider {
+    return {
+        configure,
+        check: (olds, news) => op(kind, "check", olds, news),
+        diff: (id, olds, news) => op(kind, "diff", id, olds, news),
+        create: (inputs) => op(kind, "create", inputs),
+        read: (id, props) => op(kind, "read", id, props),
+        update: (id, olds, news) => op(kind, "update", id, olds, news),
+        delete: (id, props) => op(kind, "delete", id, props),
+    };
+}
+
 /**
- * For the benchmark: with ISPCONFIG_PROFILE_FILE set, the provider process records its CPU
- * time after every operation (the engine may kill it without an exit hook running).
+ * For the benchmark: with ISPCONFIG_PROFILE_FILE set, the provider process records after every
+ * operation (the engine may kill it without an exit hook running) its CPU time, how long it had
+ * been up when the first operation came, when (epoch ms) the first began and the last ended, and
+ * per operation name the count and the summed time spent inside the provider (panel calls
+ * included).
  */
-function profile(): void {
-    const file = process.env.ISPCONFIG_PROFILE_FILE;
-    if (!file) return;
-    opsDone++;
-    require("node:fs").writeFileSync(`${file}.${process.pid}`, JSON.stringify({ ops: opsDone, cpu: process.cpuUsage() }));
+const PROFILE_FILE = process.env.ISPCONFIG_PROFILE_FILE;
+const profileData = { ops: 0, firstOpAtMs: 0, firstOpStart: 0, lastOpEnd: 0, byOp: {} as Record<string, { n: number; ms: number }>, cpu: process.cpuUsage() };
+function profile(name: string, ms: number): void {
+    const now = Date.now();
+    if (profileData.ops++ === 0) {
+        profileData.firstOpAtMs = process.uptime() * 1000 - ms;
+        profileData.firstOpStart = now - ms;
+    }
+    profileData.lastOpEnd = now;
+    const o = (profileData.byOp[name] ??= { n: 0, ms: 0 });
+    o.n++;
+    o.ms += ms;
+    profileData.cpu = process.cpuUsage();
+    require("node:fs").writeFileSync(`${PROFILE_FILE}.${process.pid}`, JSON.stringify(profileData));
 }
 
 /** Errors leave with every known secret masked, whatever layer raised them. */

@@ -3,7 +3,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { Caller } from "../api/caller";
 import type { Write } from "../api/columns";
 import { OpsContext, ResourceOps, panelId } from "./ops";
-import { ResourceKind, makeProvider } from "./providerShim";
+import { ResourceKind, ShimResource, makeProvider } from "./providerShim";
 import { isUnknown } from "./unknown";
 import { Failure, InputChecker, bool } from "./validate";
 import { ISPConfigError } from "../soap/errors";
@@ -327,12 +327,16 @@ export function ops(decl: Declaration): ResourceOps {
             const outs = await outputsOf(decl, row, props, c);
             // Legacy state (before the kit) declared every field.
             const declared: string[] = Array.isArray(props[DECLARED]) ? props[DECLARED] : Object.keys(decl.fields).filter((k) => k in props);
-            const inputs: Record<string, unknown> = {};
+            // A resource holding a secret input (a mailbox password) hands back no inputs: the
+            // engine would keep the returned inputs in place of the old ones, and the secret can
+            // be neither returned in plain text nor left out (the next preview would show it as new).
+            const hasSecret = Object.values(decl.fields).some((f) => f.secret);
+            const inputs: Record<string, unknown> | undefined = hasSecret ? undefined : {};
             for (const k of declared) {
                 const f = decl.fields[k];
-                if (f && !f.secret && outs[k] !== undefined) inputs[k] = outs[k];
+                if (inputs && f && outs[k] !== undefined) inputs[k] = outs[k];
             }
-            if (props.panel !== undefined) inputs.panel = props.panel;
+            if (inputs && props.panel !== undefined) inputs.panel = props.panel;
             return { id, props: { ...outs, [decl.idOutput]: panelId(id), [DECLARED]: declared, ...(props.panel !== undefined ? { panel: props.panel } : {}) }, inputs };
         },
 
@@ -384,7 +388,7 @@ export type ResourceClass<A, O> = new (name: string, args: A, opts?: pulumi.Cust
  */
 export function defineResource<A extends object, O>(decl: Declaration, secretInputs: string[] = []) {
     const provider = makeProvider(decl.kind);
-    class Resource extends pulumi.dynamic.Resource {
+    class Resource extends ShimResource {
         constructor(name: string, args: A, opts?: pulumi.CustomResourceOptions) {
             super(...resourceArgs(decl, provider, name, args, opts, secretInputs));
         }

@@ -23,17 +23,45 @@ function key(o: SessionOptions): string {
     return JSON.stringify([o.endpoint, o.username, fp, !!o.insecure, o.caFile ?? "", o.timeoutMs ?? null, o.maxConcurrency ?? null]);
 }
 
+/**
+ * True in the engine's dynamic-provider plugin process (`node …/cmd/dynamic-provider/index.js
+ * <engine>`), the only process whose signals we may take over: in a program, a test runner or an
+ * Automation API host, SIGINT belongs to them.
+ */
+export function inProviderPlugin(main: string | undefined = require.main?.filename ?? process.argv[1]): boolean {
+    return typeof main === "string" && /[\\/]cmd[\\/]dynamic-provider(?:[\\/]index(?:\.js)?)?$/.test(main);
+}
+
+/**
+ * Log out, then die of the same signal as if we had not been listening. The engine ends every
+ * plugin it started by sending SIGINT to its process group and waiting up to 5 s before a SIGKILL
+ * (sdk/go/common/resource/plugin/plugin.go, `kill`; `cmdutil.InterruptChildren`), after
+ * closing its gRPC connection: with Node's default action the process died at once and
+ * `beforeExit` never came, so every run left its session open on the panel.
+ */
+export function onTerminationSignal(signal: NodeJS.Signals): void {
+    process.removeListener("SIGINT", onTerminationSignal);
+    process.removeListener("SIGTERM", onTerminationSignal);
+    closeSharedSessions(EXIT_LOGOUT_DEADLINE_MS)
+        .catch(() => undefined)
+        .finally(() => process.kill(process.pid, signal));
+}
+
 function installExitHook(): void {
     if (exitHookInstalled) return;
     exitHookInstalled = true;
     // Best effort: log out when the process has nothing left to do. The logouts' own I/O keeps
     // the loop alive for at most EXIT_LOGOUT_DEADLINE_MS, then the connections are dropped and
-    // beforeExit comes again with nothing registered. (The engine may also just kill the
-    // plugin; the panel then ends the session itself 1800 s after login.)
+    // beforeExit comes again with nothing registered.
     process.on("beforeExit", () => {
         if (sessions.size === 0) return;
         closeSharedSessions(EXIT_LOGOUT_DEADLINE_MS).catch(() => undefined);
     });
+    // In the plugin, the engine's SIGINT is how a run ends (see onTerminationSignal).
+    if (inProviderPlugin()) {
+        process.on("SIGINT", onTerminationSignal);
+        process.on("SIGTERM", onTerminationSignal);
+    }
 }
 
 export function getSharedSession(o: SessionOptions): Session {

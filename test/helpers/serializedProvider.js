@@ -1,5 +1,5 @@
 // Run as a child process, the way Pulumi's engine handles a dynamic provider:
-//   node serializedProvider.js serialize  → prints {kind: serialized text} for the COMPILED providers
+//   node serializedProvider.js serialize  → prints {kind: the __provider text} of the COMPILED package
 //   node serializedProvider.js run <file> → loads one serialized text with require-from-string (as
 //     @pulumi/pulumi/cmd/dynamic-provider does), configures it from a raw config map, and runs
 //     check + create + read + delete, printing the results as JSON.
@@ -10,17 +10,10 @@ const bin = path.join(__dirname, "..", "..", "bin", "provider");
 async function main() {
     const [mode, file] = process.argv.slice(2);
     if (mode === "serialize") {
-        const { serializeFunction } = require("@pulumi/pulumi/runtime");
-        const kinds = {
-            dnsZone: require(path.join(bin, "resources", "dnsZone")).dnsZone.provider,
-            aRecord: require(path.join(bin, "resources", "aRecord")).aRecord.provider,
-            dnsRecord: require(path.join(bin, "resources", "dnsRecord")).dnsRecord.provider,
-            webDomain: require(path.join(bin, "resources", "webDomain")).webDomain.provider,
-            mailDomain: require(path.join(bin, "resources", "mailDomain")).mailDomain.provider,
-            mailbox: require(path.join(bin, "resources", "mailbox")).mailbox.provider,
-        };
+        // What the resources store: the kit's ShimResource writes providerText(kind) into __provider.
+        const { providerText } = require(path.join(bin, "resources", "providerShim"));
         const out = {};
-        for (const [k, p] of Object.entries(kinds)) out[k] = (await serializeFunction(() => p, { allowSecrets: true })).text;
+        for (const k of ["dnsZone", "aRecord", "dnsRecord", "webDomain", "mailDomain", "mailbox"]) out[k] = providerText(k);
         process.stdout.write(JSON.stringify(out));
         return;
     }
