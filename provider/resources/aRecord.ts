@@ -15,6 +15,14 @@ import { originOf, readName, recordHooks } from "./dnsRecordHooks";
 /** A zone id as the program has it: `zone.id` is a string, a literal id a number. */
 const zoneIdRule = int(1, 2147483647) as Rule<string | number>;
 
+/** Outputs computed from the stored row (not inputs). */
+const computed = {
+    /** The absolute name, e.g. `www.example.com.`. */
+    fqdn: async (r: api.DnsRecordRow, props: Record<string, any>, c: api.Caller) => absoluteName(await readName(r, props, c), await originOf(c, r.zone)),
+    /** The DNS server of the record (its zone's). */
+    serverId: (r: api.DnsRecordRow) => r.server_id,
+};
+
 /** The inputs of an {@link ARecord}; each is also an output, as stored. */
 const fields = {
     /** Id of the zone the record lives in, usually `zone.id` of a {@link DnsZone}. Changing it replaces the record. */
@@ -41,26 +49,10 @@ const fields = {
     adopt: adoptField,
 } satisfies Fields<api.DnsRecordRow>;
 
-const computed = {
-    /** The absolute name, e.g. `www.example.com.`. */
-    fqdn: async (r: api.DnsRecordRow, props: Record<string, any>, c: api.Caller) => absoluteName(await readName(r, props, c), await originOf(c, r.zone)),
-    /** The DNS server of the record (its zone's). */
-    serverId: (r: api.DnsRecordRow) => r.server_id,
-};
-
-/** Inputs of an {@link ARecord}. */
-export type ARecordArgs = ArgsOf<typeof fields>;
-/** Outputs of an {@link ARecord}: every input as stored, `fqdn`, `type`, `serverId`, and `recordId` (the panel id as a number). */
-export type ARecordOutputs = OutputsOf<typeof fields, typeof computed, "recordId">;
-
 const decl: Declaration<api.DnsRecordRow> = {
-    kind: "aRecord",
-    type: "ARecord",
-    idOutput: "recordId",
+    type: "ARecord", idOutput: "recordId",
     deleteBeforeReplace: false, // the panel allows the same name and address in two zones
-    fields,
-    fixed: { type: "A" },
-    computed,
+    fields, computed, fixed: { type: "A" },
     ...recordHooks({
         typeOf: () => "A",
         typeFields: (i) => (i.address !== undefined ? { address: i.address } : {}),
@@ -69,6 +61,11 @@ const decl: Declaration<api.DnsRecordRow> = {
         dataOutput: false,
     }),
 };
+
+/** Inputs of an {@link ARecord}. */
+export type ARecordArgs = ArgsOf<typeof fields>;
+/** Outputs of an {@link ARecord}: every input as stored, `fqdn`, `type`, `serverId`, and `recordId` (the panel id as a number). */
+export type ARecordOutputs = OutputsOf<typeof fields, typeof computed, "recordId">;
 
 /** The operations, the provider object (serialized into state; holds no credential) and the class. */
 export const aRecord = defineResource<ARecordArgs, ARecordOutputs>(decl);

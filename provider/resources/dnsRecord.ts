@@ -212,12 +212,9 @@ const hooks = recordHooks({
 });
 
 const decl: Declaration<api.DnsRecordRow> = {
-    kind: "dnsRecord",
-    type: "DnsRecord",
-    idOutput: "recordId",
+    type: "DnsRecord", idOutput: "recordId",
     deleteBeforeReplace: false, // a zone change: the new record first, then the old one goes
-    fields,
-    computed,
+    fields, computed,
 
     checkMore(declared, resolved, fail) {
         const t = declared.type;

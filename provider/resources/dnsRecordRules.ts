@@ -150,31 +150,24 @@ export function requiredFields(t: api.DnsRecordType): readonly string[] {
     return REQUIRED[t] ?? TYPE_FIELDS[t].filter((f) => !["priority", "order"].includes(f));
 }
 
-/** Per type, the names the panel's form accepts (tform name regexes, dns_<t>.tform.php). */
-const NAME_RULES: Record<api.DnsRecordType, { underscore: boolean; wildcard: boolean; max: number; apex?: string }> = {
-    A: { underscore: false, wildcard: true, max: 64 },
-    AAAA: { underscore: false, wildcard: true, max: 64 },
-    ALIAS: { underscore: true, wildcard: false, max: 255, apex: "an ALIAS is served as a CNAME, and a CNAME at the zone's apex beside its SOA and NS breaks the whole zone" },
-    CAA: { underscore: true, wildcard: true, max: 255 },
-    CNAME: { underscore: true, wildcard: true, max: 255, apex: "a CNAME at the zone's apex clashes with its SOA and NS records, and BIND rejects the whole zone (the panel's UI refuses it too)" },
-    DNAME: { underscore: true, wildcard: true, max: 255 },
-    DS: { underscore: true, wildcard: false, max: 255 },
-    HINFO: { underscore: false, wildcard: false, max: 64 },
-    LOC: { underscore: true, wildcard: false, max: 255 },
-    MX: { underscore: false, wildcard: true, max: 255 },
-    NAPTR: { underscore: true, wildcard: true, max: 255 },
-    NS: { underscore: true, wildcard: false, max: 255 },
-    PTR: { underscore: false, wildcard: false, max: 256 },
-    RP: { underscore: false, wildcard: false, max: 255 },
-    SRV: { underscore: true, wildcard: false, max: 255 },
-    SSHFP: { underscore: true, wildcard: true, max: 255 },
-    TLSA: { underscore: true, wildcard: false, max: 255 },
-    TXT: { underscore: true, wildcard: true, max: 255 },
+/*
+ * Per type, the names the panel's form accepts (tform name regexes, dns_<t>.tform.php): as the
+ * exceptions to "underscore and wildcard allowed, up to 255 characters".
+ */
+const NO_UNDERSCORE = new Set<api.DnsRecordType>(["A", "AAAA", "HINFO", "MX", "PTR", "RP"]);
+const NO_WILDCARD = new Set<api.DnsRecordType>(["ALIAS", "DS", "HINFO", "LOC", "NS", "PTR", "RP", "SRV", "TLSA"]);
+const MAX_NAME: Partial<Record<api.DnsRecordType, number>> = { A: 64, AAAA: 64, HINFO: 64, PTR: 256 };
+const APEX_REFUSED: Partial<Record<api.DnsRecordType, string>> = {
+    ALIAS: "an ALIAS is served as a CNAME, and a CNAME at the zone's apex beside its SOA and NS breaks the whole zone",
+    CNAME: "a CNAME at the zone's apex clashes with its SOA and NS records, and BIND rejects the whole zone (the panel's UI refuses it too)",
 };
+function nameRules(t: api.DnsRecordType): { underscore: boolean; wildcard: boolean; max: number; apex?: string } {
+    return { underscore: !NO_UNDERSCORE.has(t), wildcard: !NO_WILDCARD.has(t), max: MAX_NAME[t] ?? 255, apex: APEX_REFUSED[t] };
+}
 
 /** The stored name's length limit and apex rule, checked at create once the origin is known. */
 export function storedNameProblem(t: api.DnsRecordType, stored: string, origin: string): string | undefined {
-    const r = NAME_RULES[t];
+    const r = nameRules(t);
     if (stored.length > r.max) return `the name is stored as ${JSON.stringify(stored)} (${stored.length} characters); the panel takes at most ${r.max} for a ${t} record`;
     if (r.apex && (stored === origin || stored === "")) return `a ${t} record cannot be at the zone's apex: ${r.apex}`;
     return undefined;
@@ -203,7 +196,7 @@ export function checkTypeFields(t: api.DnsRecordType, declared: Record<string, a
     // The name, by the type's form.
     const name = v("name");
     if (typeof name === "string") {
-        const nr = NAME_RULES[t];
+        const nr = nameRules(t);
         const labels = name === "@" ? [] : name.replace(/\.$/, "").split(".");
         if (!nr.wildcard && labels.includes("*")) fail("name", `a ${t} record cannot have a wildcard name (the panel refuses '*' for ${t})`);
         if (!nr.underscore && labels.some((l) => l.includes("_"))) fail("name", `a ${t} record's name may not contain '_' (the panel refuses it for ${t}): ${JSON.stringify(name)}`);

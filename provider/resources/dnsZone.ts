@@ -12,6 +12,12 @@ const dottedName = (v: unknown, n: string) => {
     return typeof r === "string" ? api.dotted(r) : r;
 };
 
+/** Outputs computed from the stored row (not inputs). */
+const computed = {
+    /** The zone serial (YYYYMMDDnn) when last read; moves on every change made through this package. */
+    serial: (r: api.DnsZoneRow) => r.serial,
+};
+
 /** The inputs of a {@link DnsZone}; each is also an output, as stored. */
 const fields = {
     /** The zone's name, e.g. `example.com`. With or without the trailing dot; stored with it (as the panel's UI does). A change renames the zone in place; records named after the old origin follow it. */
@@ -51,25 +57,10 @@ const fields = {
     adopt: adoptField,
 } satisfies Fields<api.DnsZoneRow>;
 
-const computed = {
-    /** The zone serial (YYYYMMDDnn) when last read; moves on every change made through this package. */
-    serial: (r: api.DnsZoneRow) => r.serial,
-};
-
-/** Inputs of a {@link DnsZone}. */
-export type DnsZoneArgs = ArgsOf<typeof fields>;
-/** Outputs of a {@link DnsZone}: every input as stored, the `serial`, and `zoneId` (the panel id as a number). */
-export type DnsZoneOutputs = OutputsOf<typeof fields, typeof computed, "zoneId">;
-
 const decl: Declaration<api.DnsZoneRow> = {
-    kind: "dnsZone",
-    type: "DnsZone",
-    idOutput: "zoneId",
+    type: "DnsZone", idOutput: "zoneId",
     deleteBeforeReplace: true, // a new zone on another server cannot share the origin with the old one
-    fields,
-    computed,
-
-    get: (c, id) => api.getDnsZone(c, id),
+    fields, computed,
 
     async create(ctx, inputs, declared) {
         const c = ctx.caller();
@@ -148,6 +139,8 @@ const decl: Declaration<api.DnsZoneRow> = {
         // 0 = already gone: deleting is idempotent.
         await api.deleteDnsZone(c, zoneId);
     },
+
+    get: (c, id) => api.getDnsZone(c, id),
 };
 
 async function mustGet(c: api.Caller, id: number): Promise<api.DnsZoneRow> {
@@ -163,6 +156,11 @@ async function moveOwner(c: api.Caller, id: number, sysGroupId: number, clientId
     forgetZone(c, id);
     await api.reownZone(c, id, clientId);
 }
+
+/** Inputs of a {@link DnsZone}. */
+export type DnsZoneArgs = ArgsOf<typeof fields>;
+/** Outputs of a {@link DnsZone}: every input as stored, the `serial`, and `zoneId` (the panel id as a number). */
+export type DnsZoneOutputs = OutputsOf<typeof fields, typeof computed, "zoneId">;
 
 /** The operations, the provider object (serialized into state; holds no credential) and the class. */
 export const dnsZone = defineResource<DnsZoneArgs, DnsZoneOutputs>(decl);

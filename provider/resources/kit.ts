@@ -160,7 +160,8 @@ export type OutputsOf<F, C, Id extends string> = { readonly [K in keyof F]-?: pu
 } & { readonly [K in Id]: pulumi.Output<number> };
 
 export interface Declaration<Row = any> {
-    kind: ResourceKind;
+    /** The provider's kind; by default the type with a lower-case first letter. */
+    kind?: ResourceKind;
     /** The Pulumi type name (never change it: existing stacks would replace every resource). */
     type: string;
     /** The output holding the panel id as a number. */
@@ -387,7 +388,7 @@ export type ResourceClass<A, O> = new (name: string, args: A, opts?: pulumi.Cust
  * serialized into state, and the resource class users construct.
  */
 export function defineResource<A extends object, O>(decl: Declaration, secretInputs: string[] = []) {
-    const provider = makeProvider(decl.kind);
+    const provider = makeProvider(decl.kind ?? ((decl.type[0].toLowerCase() + decl.type.slice(1)) as ResourceKind));
     class Resource extends ShimResource {
         constructor(name: string, args: A, opts?: pulumi.CustomResourceOptions) {
             super(...resourceArgs(decl, provider, name, args, opts, secretInputs));

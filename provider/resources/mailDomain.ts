@@ -6,7 +6,6 @@ import { addOrRecover, isUniquenessFault } from "./recover";
 import { forgetMailDomain } from "./mailDomainFacts";
 import { bool, clientIdRule, domainName, serverIdRule } from "./validate";
 
-
 /** The inputs of a {@link MailDomain}; each is also an output, as stored. */
 const fields = {
     /** The mail domain, e.g. `example.com` (lower-cased; punycode for IDNs). A change renames the domain in place and moves its mailboxes (address, maildir) with it, as the panel's UI does. */
@@ -29,19 +28,10 @@ const fields = {
 
 const computed = {};
 
-/** Inputs of a {@link MailDomain}. */
-export type MailDomainArgs = ArgsOf<typeof fields>;
-/** Outputs of a {@link MailDomain}: every input as stored, the computed outputs, and `domainId` (the panel id as a number). */
-export type MailDomainOutputs = OutputsOf<typeof fields, typeof computed, "domainId">;
-
 const decl: Declaration<api.MailDomainRow> = {
-    kind: "mailDomain",
-    type: "MailDomain",
-    idOutput: "domainId",
+    type: "MailDomain", idOutput: "domainId",
     deleteBeforeReplace: true, // the new domain on another server cannot share the name with the old one
     fields,
-
-    get: (c, id) => api.getMailDomain(c, id),
 
     async create(ctx, inputs, declared) {
         const c = ctx.caller();
@@ -119,7 +109,14 @@ const decl: Declaration<api.MailDomainRow> = {
         // 0 = already gone: deleting is idempotent.
         await api.deleteMailDomain(c, domainId);
     },
+
+    get: (c, id) => api.getMailDomain(c, id),
 };
+
+/** Inputs of a {@link MailDomain}. */
+export type MailDomainArgs = ArgsOf<typeof fields>;
+/** Outputs of a {@link MailDomain}: every input as stored, the computed outputs, and `domainId` (the panel id as a number). */
+export type MailDomainOutputs = OutputsOf<typeof fields, typeof computed, "domainId">;
 
 /** The operations, the provider object (serialized into state; holds no credential) and the class. */
 export const mailDomain = defineResource<MailDomainArgs, MailDomainOutputs>(decl);

@@ -34,6 +34,16 @@ function passwordRule(v: unknown, name: string): string | Failure {
     return problem ? new Failure(`\`${name}\` ${problem}`) : v;
 }
 
+/** Outputs computed from the stored row (not inputs). */
+const computed = {
+    /** The mail server the mailbox lives on (its mail domain's). */
+    serverId: (r: api.MailUserRow) => r.server_id,
+    /** Where the mail is stored, e.g. `/var/vmail/example.com/alice`. */
+    maildir: (r: api.MailUserRow) => r.maildir,
+    /** The mailbox's home directory, e.g. `/var/vmail`. */
+    homedir: (r: api.MailUserRow) => r.homedir,
+};
+
 /** The inputs of a {@link Mailbox}; each is also an output, as stored. */
 const fields = {
     /** The address, e.g. `alice@example.com`; its domain must be a mail domain of the panel. Lower-cased. At most 64 characters (it is also the login). A change renames the mailbox in place (its maildir moves; the mail stays), as the panel's UI does. */
@@ -62,30 +72,10 @@ const fields = {
     adopt: adoptField,
 } satisfies Fields<api.MailUserRow>;
 
-const computed = {
-    /** The mail server the mailbox lives on (its mail domain's). */
-    serverId: (r: api.MailUserRow) => r.server_id,
-    /** Where the mail is stored, e.g. `/var/vmail/example.com/alice`. */
-    maildir: (r: api.MailUserRow) => r.maildir,
-    /** The mailbox's home directory, e.g. `/var/vmail`. */
-    homedir: (r: api.MailUserRow) => r.homedir,
-};
-
-/** Inputs of a {@link Mailbox}. */
-export type MailboxArgs = ArgsOf<typeof fields>;
-/** Outputs of a {@link Mailbox}: every input as stored, the computed outputs, and `mailuserId` (the panel id as a number). */
-export type MailboxOutputs = OutputsOf<typeof fields, typeof computed, "mailuserId">;
-
 const decl: Declaration<api.MailUserRow> = {
-    kind: "mailbox",
-    type: "Mailbox",
-    idOutput: "mailuserId",
+    type: "Mailbox", idOutput: "mailuserId",
     deleteBeforeReplace: true,
-    secretOutputs: ["password"],
-    fields,
-    computed,
-
-    get: (c, id) => api.getMailUser(c, id),
+    fields, computed, secretOutputs: ["password"],
 
     async create(ctx, inputs, declared) {
         const c = ctx.caller();
@@ -151,6 +141,8 @@ const decl: Declaration<api.MailUserRow> = {
         // 0 (already gone) is success: deleting is idempotent.
         await api.deleteMailUser(ctx.caller(), id);
     },
+
+    get: (c, id) => api.getMailUser(c, id),
 };
 
 function notFlag(column: "disableimap" | "disablepop3" | "disablesmtp" | "disabledeliver") {
@@ -173,6 +165,11 @@ function splitEmail(email: string): [string, string] {
     const at = email.lastIndexOf("@");
     return [email.slice(0, at), email.slice(at + 1)];
 }
+
+/** Inputs of a {@link Mailbox}. */
+export type MailboxArgs = ArgsOf<typeof fields>;
+/** Outputs of a {@link Mailbox}: every input as stored, the computed outputs, and `mailuserId` (the panel id as a number). */
+export type MailboxOutputs = OutputsOf<typeof fields, typeof computed, "mailuserId">;
 
 /** The operations, the provider object (serialized into state; holds no credential) and the class. */
 export const mailbox = defineResource<MailboxArgs, MailboxOutputs>(decl, ["password"]);

@@ -6,8 +6,17 @@ import { addOrRecover, followUpOrUndo, isUniquenessFault } from "./recover";
 import { isUnknown } from "./unknown";
 import { bool, clientIdRule, domainName, int, ipv4, oneOf, serverIdRule, str } from "./validate";
 
-
 const flag = (column: "suexec" | "ssl" | "ssl_letsencrypt" | "rewrite_to_https" | "active") => ({ rule: bool(), column });
+
+/** Outputs computed from the stored row (not inputs). */
+const computed = {
+    /** Computed by the panel, e.g. `/var/www/clients/client1/web2`. */
+    documentRoot: (r: api.WebDomainRow) => r.document_root,
+    /** The site's Unix user, e.g. `web2`. */
+    systemUser: (r: api.WebDomainRow) => r.system_user,
+    /** The site's Unix group, e.g. `client1`. */
+    systemGroup: (r: api.WebDomainRow) => r.system_group,
+};
 
 /** The inputs of a {@link WebDomain}; each is also an output, as stored. */
 const fields = {
@@ -75,27 +84,10 @@ const fields = {
     adopt: adoptField,
 } satisfies Fields<api.WebDomainRow>;
 
-const computed = {
-    /** Computed by the panel, e.g. `/var/www/clients/client1/web2`. */
-    documentRoot: (r: api.WebDomainRow) => r.document_root,
-    /** The site's Unix user, e.g. `web2`. */
-    systemUser: (r: api.WebDomainRow) => r.system_user,
-    /** The site's Unix group, e.g. `client1`. */
-    systemGroup: (r: api.WebDomainRow) => r.system_group,
-};
-
-/** Inputs of a {@link WebDomain}. */
-export type WebDomainArgs = ArgsOf<typeof fields>;
-/** Outputs of a {@link WebDomain}: every input as stored, the computed outputs, and `domainId` (the panel id as a number). */
-export type WebDomainOutputs = OutputsOf<typeof fields, typeof computed, "domainId">;
-
 const decl: Declaration<api.WebDomainRow> = {
-    kind: "webDomain",
-    type: "WebDomain",
-    idOutput: "domainId",
+    type: "WebDomain", idOutput: "domainId",
     deleteBeforeReplace: true, // the panel refuses a second site with the same domain
-    fields,
-    computed,
+    fields, computed,
 
     checkMore(_declared, o, fail) {
         const known = (...k: string[]) => k.every((f) => o[f] !== undefined && !isUnknown(o[f]));
@@ -114,8 +106,6 @@ const decl: Declaration<api.WebDomainRow> = {
     diffMore(olds, news, changed) {
         if (changed.includes("clientId")) throw new ISPConfigError(siteMoveRefused(olds.clientId, news.clientId));
     },
-
-    get: (c, id) => api.getWebDomain(c, id),
 
     async create(ctx, inputs, declared) {
         const c = ctx.caller();
@@ -165,6 +155,8 @@ const decl: Declaration<api.WebDomainRow> = {
         // 0 (already gone) is success: deleting is idempotent.
         await api.deleteWebDomain(ctx.caller(), id);
     },
+
+    get: (c, id) => api.getWebDomain(c, id),
 };
 
 /**
@@ -196,6 +188,11 @@ function siteMoveRefused(from: number, to: number): string {
         `(or leave \`clientId\` out to keep whatever owner the panel has). Nothing was changed.`
     );
 }
+
+/** Inputs of a {@link WebDomain}. */
+export type WebDomainArgs = ArgsOf<typeof fields>;
+/** Outputs of a {@link WebDomain}: every input as stored, the computed outputs, and `domainId` (the panel id as a number). */
+export type WebDomainOutputs = OutputsOf<typeof fields, typeof computed, "domainId">;
 
 /** The operations, the provider object (serialized into state; holds no credential) and the class. */
 export const webDomain = defineResource<WebDomainArgs, WebDomainOutputs>(decl);
