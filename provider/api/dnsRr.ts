@@ -1,6 +1,6 @@
 import { Caller } from "./caller";
 import { asOneRow, asRowList } from "./answerShape";
-import { ColumnKinds, Typed, fromDb, num } from "./columns";
+import { ColumnKinds, fromDb, num } from "./columns";
 import { KEEP_OWNER } from "./ownership";
 import { nextSerial } from "./zoneSerial";
 
@@ -11,7 +11,7 @@ export const DNS_RR_COLUMNS: ColumnKinds = {
     flagCase: "upper",
 };
 
-export interface DnsRecordRow extends Typed {
+export interface DnsRecordRow {
     id: number;
     sys_userid: number;
     sys_groupid: number;
@@ -23,10 +23,13 @@ export interface DnsRecordRow extends Typed {
     aux: number;
     ttl: number;
     active: boolean;
+    /** A TIMESTAMP the API fills with '' when omitted (strict sql_mode refuses that, §6.1). */
+    stamp?: string;
+    serial?: number;
 }
 
 export function typedRecord(row: Record<string, unknown> | undefined): DnsRecordRow | undefined {
-    return row ? (fromDb(row as never, DNS_RR_COLUMNS) as DnsRecordRow) : undefined;
+    return row ? fromDb<DnsRecordRow>(row as never, DNS_RR_COLUMNS) : undefined;
 }
 
 /**

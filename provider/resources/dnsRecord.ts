@@ -19,7 +19,7 @@ function effectiveType(r: api.DnsRecordRow, props: Record<string, any>): api.Dns
 }
 
 /** A type-specific input: read back by decoding the stored data/aux the way the UI wrote them. */
-function typeField<T>(rule: Rule<T>, extra: Partial<Field<T>> = {}): Field<T, api.DnsRecordRow> {
+function typeField<T>(rule: Rule<T>, extra: Partial<Field<T, api.DnsRecordRow>> = {}): Field<T, api.DnsRecordRow> {
     return {
         rule,
         ...extra,
