@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { throwAwayPulumiEnv } from "./helpers/pulumiEnv";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -41,17 +42,7 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     for (const [k, v] of Object.entries(process.env)) {
         if (!/^(PULUMI_|ISPCONFIG_|VITEST|npm_)/i.test(k) && k !== "NODE_PATH" && k !== "NODE_OPTIONS" && k !== "INIT_CWD") env[k] = v;
     }
-    return {
-        ...env,
-        PULUMI_HOME: path.join(tmp, "home"),
-        PULUMI_BACKEND_URL: `file://${path.join(tmp, "state")}`,
-        PULUMI_CONFIG_PASSPHRASE: "throw-away-test-passphrase",
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
-        PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
-        ...extra,
-    };
+    return { ...env, ...throwAwayPulumiEnv(tmp), ...extra };
 }
 
 async function sh(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; ok?: boolean } = { cwd: project }) {

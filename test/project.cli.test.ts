@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { throwAwayPulumiEnv } from "./helpers/pulumiEnv";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -58,16 +59,7 @@ beforeAll(async () => {
     for (const [k, v] of Object.entries(process.env)) {
         if (!k.startsWith("PULUMI_") && !k.startsWith("ISPCONFIG_") && !k.startsWith("VITEST") && k !== "NODE_PATH" && k !== "NODE_OPTIONS") env[k] = v;
     }
-    Object.assign(env, {
-        PULUMI_HOME: path.join(tmp, "home"),
-        PULUMI_BACKEND_URL: `file://${path.join(tmp, "state")}`,
-        PULUMI_CONFIG_PASSPHRASE: "throw-away-test-passphrase",
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
-        // Only the plugins beside the CLI: the language host and the dynamic-provider plugin are ours.
-        PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
-    });
+    Object.assign(env, throwAwayPulumiEnv(tmp));
 
     await pulumi(["stack", "init", "dev"]);
     await pulumi(["config", "set", "ispconfig:endpoint", emu.url]);
