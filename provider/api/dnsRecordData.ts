@@ -31,6 +31,26 @@ const quote = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"
 function unquote(s: string): string {
     return s.startsWith('"') && s.endsWith('"') && s.length >= 2 ? s.slice(1, -1).replace(/\\(.)/g, "$1") : s;
 }
+/**
+ * DS, SSHFP and TLSA: numeric fields then one hex string, stored in `data` as the UI stores it
+ * (the hex in the case its form writes; read back joined, as BIND may split it into groups).
+ */
+function numbersThenHex(numbers: string[], hex: string, hexCase: "upper" | "lower"): Codec {
+    const norm = (v: unknown) => (hexCase === "upper" ? String(v).toUpperCase() : String(v).toLowerCase());
+    return {
+        fields: [...numbers, hex],
+        composite: true,
+        encode: (f) => ({ data: [...numbers.map((k) => f[k]), norm(f[hex])].join(" ") }),
+        decode: (data) => {
+            const w = data.trim().split(/\s+/);
+            const out: RecordFields = {};
+            numbers.forEach((k, i) => (out[k] = intOr(w[i])));
+            out[hex] = w.slice(numbers.length).map(norm).join("") || undefined;
+            return out;
+        },
+    };
+}
+
 /** Splits zone-file text into words, keeping "quoted strings" (with escapes) whole. */
 function words(s: string): string[] {
     return s.match(/"(?:[^"\\]|\\.)*"|\S+/g) ?? [];
@@ -83,33 +103,9 @@ export const RECORD_CODECS: Record<DnsRecordType, Codec> = {
             return m ? { flags: Number(m[1]), tag: m[2], value: unquote(m[3]) } : {};
         },
     },
-    DS: {
-        fields: ["keyTag", "algorithm", "digestType", "digest"],
-        composite: true,
-        encode: (f) => ({ data: `${f.keyTag} ${f.algorithm} ${f.digestType} ${String(f.digest).toUpperCase()}` }),
-        decode: (data) => {
-            const [keyTag, algorithm, digestType, ...rest] = data.trim().split(/\s+/);
-            return { keyTag: intOr(keyTag), algorithm: intOr(algorithm), digestType: intOr(digestType), digest: rest.join("").toUpperCase() || undefined };
-        },
-    },
-    SSHFP: {
-        fields: ["algorithm", "fingerprintType", "fingerprint"],
-        composite: true,
-        encode: (f) => ({ data: `${f.algorithm} ${f.fingerprintType} ${String(f.fingerprint).toLowerCase()}` }),
-        decode: (data) => {
-            const [algorithm, fingerprintType, ...rest] = data.trim().split(/\s+/);
-            return { algorithm: intOr(algorithm), fingerprintType: intOr(fingerprintType), fingerprint: rest.join("").toLowerCase() || undefined };
-        },
-    },
-    TLSA: {
-        fields: ["usage", "selector", "matchingType", "certificate"],
-        composite: true,
-        encode: (f) => ({ data: `${f.usage} ${f.selector} ${f.matchingType} ${String(f.certificate).toLowerCase()}` }),
-        decode: (data) => {
-            const [usage, selector, matchingType, ...rest] = data.trim().split(/\s+/);
-            return { usage: intOr(usage), selector: intOr(selector), matchingType: intOr(matchingType), certificate: rest.join("").toLowerCase() || undefined };
-        },
-    },
+    DS: numbersThenHex(["keyTag", "algorithm", "digestType"], "digest", "upper"),
+    SSHFP: numbersThenHex(["algorithm", "fingerprintType"], "fingerprint", "lower"),
+    TLSA: numbersThenHex(["usage", "selector", "matchingType"], "certificate", "lower"),
     HINFO: {
         fields: ["cpu", "os"],
         composite: true,
