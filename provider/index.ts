@@ -10,6 +10,7 @@
 export { DnsZone, DnsZoneArgs } from "./resources/dnsZone";
 export { ARecord, ARecordArgs } from "./resources/aRecord";
 export { DnsRecord, DnsRecordArgs } from "./resources/dnsRecord";
+export { DnsZoneRecords, DnsZoneRecordsArgs, ZoneRecordArgs } from "./resources/dnsZoneRecords";
 export { getDnsZone, getDnsZoneOutput, getDnsRecords, getDnsRecordsOutput } from "./lookups";
 export type { GetDnsZoneArgs, GetDnsZoneResult, GetDnsRecordsArgs, DnsRecordInfo } from "./lookups";
 export { WebDomain, WebDomainArgs } from "./resources/webDomain";

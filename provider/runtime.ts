@@ -9,6 +9,7 @@ import type { ResourceKind } from "./resources/providerShim";
 import { dnsZone } from "./resources/dnsZone";
 import { aRecord } from "./resources/aRecord";
 import { dnsRecord } from "./resources/dnsRecord";
+import { dnsZoneRecords } from "./resources/dnsZoneRecords";
 import { webDomain } from "./resources/webDomain";
 import { mailDomain } from "./resources/mailDomain";
 import { mailbox } from "./resources/mailbox";
@@ -23,6 +24,7 @@ const OPS: Record<ResourceKind, ResourceOps> = {
     dnsZone: dnsZone.ops,
     aRecord: aRecord.ops,
     dnsRecord: dnsRecord.ops,
+    dnsZoneRecords: dnsZoneRecords.ops,
     webDomain: webDomain.ops,
     mailDomain: mailDomain.ops,
     mailbox: mailbox.ops,

@@ -20,6 +20,11 @@ import { zoneListings } from "./dnsZoneRecords";
  * Every write tells the zone's listing cache what it touched (dnsZoneRecords.ts).
  */
 
+/** `serial: false`: leave the zone serial alone; the caller moves it once after many writes (zoneBatch.ts). */
+export interface SerialOption {
+    serial?: false;
+}
+
 /** Reads one dns_rr row by id (any `dns_<t>_get` returns a row of any type, §4). */
 export async function getRecord(c: Caller, type: DnsRecordType, id: number): Promise<DnsRecordRow | undefined> {
     return typedRecord(asOneRow(await c.call(rrMethod(type, "get"), id), rrMethod(type, "get")));
@@ -32,11 +37,19 @@ export async function addRecord(
     values: Record<string, unknown> & { zone: number },
     now = new Date(),
     zoneOwnedAsClient = false,
+    opts: SerialOption = {},
 ): Promise<number> {
     const params = toDb(withType(type, { stamp: stampNow(now), ...values }), DNS_RR_COLUMNS);
     const method = rrMethod(type, "add");
     const zoneId = num(values.zone);
     try {
+        if (opts.serial === false) {
+            // The caller moves the serial once for many records (zoneBatch.ts); with
+            // update_serial off the client id only gives the record its owner.
+            const id = num(await c.call(method, clientId, params, false));
+            zoneListings.added(c, zoneId, id, params);
+            return id;
+        }
         if (clientId === KEEP_OWNER || zoneOwnedAsClient) {
             const id = num(await c.call(method, clientId, params, true));
             zoneListings.added(c, zoneId, id, params);
@@ -69,6 +82,7 @@ export async function updateRecord(
     id: number,
     changes: Record<string, unknown> & { zone?: number },
     clientId: number = KEEP_OWNER,
+    opts: SerialOption = {},
 ): Promise<number> {
     // The panel takes the zone for the serial from the params, not from the stored row: a
     // caller that did not give it gets it read from the record.
@@ -80,7 +94,7 @@ export async function updateRecord(
     const params = toDb(withType(type, changes), DNS_RR_COLUMNS);
     let n: number;
     try {
-        n = num(await c.call(rrMethod(type, "update"), clientId, id, params, true));
+        n = num(await c.call(rrMethod(type, "update"), clientId, id, params, opts.serial !== false));
         zoneListings.updated(c, num(changes.zone), id, params);
     } catch (e) {
         zoneListings.touched(c, num(changes.zone));

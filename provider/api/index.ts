@@ -22,3 +22,4 @@ export * from "./ownerCascade";
 export * from "./dnsNameClash";
 export * from "./dnsServerVerdict";
 export * from "./primaryIdMissing";
+export * from "./zoneBatch";

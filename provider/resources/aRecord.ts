@@ -4,6 +4,7 @@ import { absoluteName } from "./recordName";
 import { recordNameRule } from "./recordName";
 import { bool, int, ipv4, secondsRule } from "./validate";
 import { originOf, readName, recordHooks } from "./dnsRecordHooks";
+import { recordGate } from "./programClaims";
 
 /*
  * ARecord: a DnsRecord with its type fixed to A, kept so existing stacks work unchanged (same
@@ -60,6 +61,7 @@ const decl: Declaration<api.DnsRecordRow> = {
         clashCheck: false,
         dataOutput: false,
     }),
+    gate: (name, args) => recordGate("ARecord", name, args, "A"),
 };
 
 /** Inputs of an {@link ARecord}. */

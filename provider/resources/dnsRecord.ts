@@ -1,8 +1,9 @@
 import * as api from "../api";
-import { adoptField, Declaration, defineResource, Field, Fields, OutputsOf, Rule, VariantArgsOf } from "./kit";
+import { adoptField, Declaration, defineResource, Field, Fields, OutputsOf, resolve, Rule, VariantArgsOf } from "./kit";
 import { absoluteName } from "./recordName";
 import { recordNameRule } from "./recordName";
-import { bool, int, secondsRule } from "./validate";
+import { bool, CheckFailure, InputChecker, int, secondsRule } from "./validate";
+import { recordGate } from "./programClaims";
 import { isUnknown } from "./unknown";
 import {
     certificateRule, checkTypeFields, digestRule, fingerprintRule, flagsRule, locationRule, recordTypeRule, textRule, u16,
@@ -232,7 +233,39 @@ const decl: Declaration<api.DnsRecordRow> = {
     },
 
     ...hooks,
+    gate: (name, args) => recordGate("DnsRecord", name, args),
 };
+
+/** The fields a record of a DnsZoneRecords takes: a DnsRecord's, without zoneId and adopt (the set's). */
+export const RECORD_SPEC_FIELDS = Object.keys(fields).filter((k) => k !== "zoneId" && k !== "adopt");
+
+/**
+ * One record as a DnsZoneRecords declares it, checked by exactly the rules of a DnsRecord: the
+ * normalised fields (only those declared) and the problems, each naming its field.
+ */
+export function checkRecordSpec(v: unknown): { spec: Record<string, any>; failures: CheckFailure[] } {
+    if (!v || typeof v !== "object" || Array.isArray(v)) {
+        return { spec: {}, failures: [{ property: "", reason: `must be a record such as { type: "A", name: "www", address: "192.0.2.10" }, got ${JSON.stringify(v)}` }] };
+    }
+    const c = new InputChecker(v as Record<string, unknown>);
+    for (const k of Object.keys(v)) {
+        if (RECORD_SPEC_FIELDS.includes(k) || (v as Record<string, unknown>)[k] === undefined) continue;
+        const why = k === "zoneId" ? "the set's `zoneId` holds for all its records" : k === "adopt" || k === "panel" ? `\`${k}\` is set on the DnsZoneRecords, not per record` : `a record takes ${RECORD_SPEC_FIELDS.map((f) => `\`${f}\``).join(", ")}`;
+        c.fail(k, `\`${k}\` is not a field of a record here: ${why}`);
+    }
+    const f = fields as Record<string, Field>;
+    for (const k of RECORD_SPEC_FIELDS) c.field(k, f[k].rule, { required: f[k].required });
+    const t = c.out.type;
+    if (api.isDnsRecordType(t)) checkTypeFields(t, c.out, resolve(decl, c.out, { clientId: 0, serverId: 0 }), (p, r) => c.fail(p, r), isUnknown);
+    return { spec: c.out, failures: c.failures };
+}
+
+/** A record's declared fields with their create-time defaults (ttl, priority, flags, …). */
+export function recordSpecDefaults(spec: Record<string, any>): Record<string, any> {
+    const r = resolve(decl, spec, { clientId: 0, serverId: 0 });
+    delete r.adopt;
+    return r;
+}
 
 /** The operations, the provider object (serialized into state; holds no credential) and the class. */
 export const dnsRecord = defineResource<DnsRecordArgs, DnsRecordOutputs>(decl);

@@ -6,6 +6,7 @@ import { addOrRecover } from "./recover";
 import { absoluteName, nameAsDeclared, storedName } from "./recordName";
 import { storedNameProblem } from "./dnsRecordRules";
 import { ZoneFacts, zoneFacts } from "./zoneFacts";
+import { claimRecord, heldByOther, releaseRecord } from "./recordClaims";
 
 /*
  * What every DNS record resource does with the panel, whatever its type: DnsRecord (any of the
@@ -58,16 +59,20 @@ async function refuseClash(c: api.Caller, type: api.DnsRecordType, storedNm: str
     if (other) throw new ISPConfigError(api.clashMessage(type, abs, other));
 }
 
-export function recordHooks(shape: RecordShape): Pick<Declaration<api.DnsRecordRow>, "get" | "create" | "update" | "delete"> {
+export function recordHooks(shape: RecordShape): Pick<Declaration<api.DnsRecordRow>, "get" | "create" | "update" | "delete" | "seen"> {
     return {
         /** Through the zone's shared listing (one call per zone per refresh), by id if it left the zone. */
         async get(c, id, props) {
             const zoneId = Number(props.zoneId);
-            if (Number.isInteger(zoneId) && zoneId > 0) {
-                const row = await api.readRecordViaZone(c, zoneId, id);
-                if (row) return row;
-            }
-            return api.getRecord(c, typeOr(props.type, shape.typeOf(props)), id);
+            let row: api.DnsRecordRow | undefined;
+            if (Number.isInteger(zoneId) && zoneId > 0) row = await api.readRecordViaZone(c, zoneId, id);
+            row ??= await api.getRecord(c, typeOr(props.type, shape.typeOf(props)), id);
+            if (row) claimRecord(c, row.id, "DnsRecord");
+            return row;
+        },
+
+        seen(ctx, id) {
+            claimRecord(ctx.caller(), id, "DnsRecord");
         },
 
         async create(ctx: OpsContext, inputs, declared) {
@@ -89,6 +94,7 @@ export function recordHooks(shape: RecordShape): Pick<Declaration<api.DnsRecordR
                         await api.updateRecord(c, type, existing.id, columnsOf(shape, declared, zone, own));
                         const row = await api.getRecord(c, type, existing.id);
                         if (!row) throw new ISPConfigError(`DNS record ${existing.id} vanished while it was being adopted`);
+                        claimRecord(c, row.id, "DnsRecord");
                         return { id: row.id, row };
                     }
                 }
@@ -104,6 +110,7 @@ export function recordHooks(shape: RecordShape): Pick<Declaration<api.DnsRecordR
                 // Optionally, the server job's verdict: a zone BIND rejected is an error here, and
                 // the record that came with it is taken out again (Pulumi will not record it).
                 await watchApplied(ctx, id, zone.id, started, () => api.deleteRecord(c, type, id, true, zone.id));
+                claimRecord(c, id, "DnsRecord");
                 // The panel stores the record exactly as sent (the UI's format), so no read-back is needed.
                 return { id, outs: outs() };
             });
@@ -139,9 +146,14 @@ export function recordHooks(shape: RecordShape): Pick<Declaration<api.DnsRecordR
         },
 
         async delete(ctx, id, props) {
+            const c = ctx.caller();
+            // Taken over by a DnsZoneRecords in this `up` (the record moved into a set): the
+            // record stays; only this resource goes.
+            if (heldByOther(c, id, "DnsRecord")) return;
             // 0 (already gone) is success: deleting is idempotent.
             const zoneId = Number(props.zoneId);
-            await api.deleteRecord(ctx.caller(), typeOr(props.type, shape.typeOf(props)), id, true, Number.isInteger(zoneId) && zoneId > 0 ? zoneId : undefined);
+            await api.deleteRecord(c, typeOr(props.type, shape.typeOf(props)), id, true, Number.isInteger(zoneId) && zoneId > 0 ? zoneId : undefined);
+            releaseRecord(c, id);
         },
     };
 }

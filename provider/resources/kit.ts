@@ -195,6 +195,15 @@ export interface Declaration<Row = any> {
     update(ctx: OpsContext, id: number, news: Record<string, any>, olds: Record<string, any>, changed: string[]): Promise<{ row?: Row; outs?: Record<string, unknown> }>;
     /** Idempotent: a row already gone is success. */
     delete(ctx: OpsContext, id: number, props: Record<string, any>): Promise<void>;
+
+    /** The engine shows the provider an existing resource (diff): no network; e.g. note which records it holds. */
+    seen?(ctx: OpsContext, id: number, olds: Record<string, any>): void;
+    /**
+     * Program side, at construction: a hidden input that resolves once the declaration is known
+     * not to clash with another resource's (or fails the registration with the reason). Check
+     * drops it: it is never stored.
+     */
+    gate?(name: string, args: Record<string, any>): pulumi.Input<unknown>;
 }
 
 /** The generic `adopt` input: take over a row with the same natural key (the import path). */
@@ -299,6 +308,7 @@ export function ops(decl: Declaration): ResourceOps {
                         "when you mean to delete it), or set `panel` back. Nothing was changed.",
                 );
             }
+            if (decl.seen && /^\d+$/.test(_id)) decl.seen(_ctx, panelId(_id), olds);
             const changed = changedFields(decl, olds, news);
             const replaces = changed.filter((k) => decl.fields[k].replaces);
             const more = decl.diffMore?.(olds, news, changed);
@@ -372,6 +382,7 @@ export function resourceArgs(
     for (const k of Object.keys(decl.fields)) props[k] = undefined;
     for (const k of Object.keys(decl.computed ?? {})) props[k] = undefined;
     for (const [k, v] of Object.entries(args)) if (v !== undefined) props[k] = secretInputs.includes(k) ? pulumi.secret(v) : v;
+    if (decl.gate) props.claimCheck = decl.gate(name, args as Record<string, any>);
     const secrets = decl.secretOutputs ?? [];
     let o = secrets.length ? { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] } : opts;
     // A forced replacement (`pulumi up --replace`) takes its order from the resource option, not

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
-export type ResourceKind = "dnsZone" | "aRecord" | "dnsRecord" | "webDomain" | "mailDomain" | "mailbox";
+export type ResourceKind = "dnsZone" | "aRecord" | "dnsRecord" | "dnsZoneRecords" | "webDomain" | "mailDomain" | "mailbox";
 
 /**
  * Where the runtime of this copy of the package lives, for the plugin process to find it when the

@@ -1,0 +1,84 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/*
+ * Program-side: a DNS record is declared in one place only. DnsRecord and ARecord resources and
+ * DnsZoneRecords sets register what they declare, once their zone id is known (in a preview of
+ * an existing zone, too); a clash fails both resources' registration with one message, before
+ * either is sent to the engine — nothing is written:
+ * - the same name and type in a set and in a DnsRecord (an RRset lives in one resource: two would
+ *   both write it, or the set's adopt would take the DnsRecord's record over);
+ * - any DnsRecord in the zone of an authoritative set (the set would delete it as undeclared).
+ * Names are compared as written (lower-cased); `www` and `www.example.com.` are the same DNS
+ * name but are told apart only by the provider (recordClaims.ts), which keeps a record held by
+ * one from being deleted by the other.
+ */
+
+interface RecordDecl {
+    resource: string;
+    typeName: string;
+    panel: string;
+    zone: string;
+    type: string;
+    name: string;
+}
+interface SetDecl {
+    resource: string;
+    panel: string;
+    zone: string;
+    authoritative: boolean;
+    rrsets: Set<string>;
+}
+
+// One registry per program, even if two copies of the package are loaded.
+const REG: { records: RecordDecl[]; sets: SetDecl[] } = ((globalThis as any)[Symbol.for("pulumi-ispconfig/programClaims")] ??= { records: [], sets: [] });
+
+const rrset = (name: unknown, type: unknown) => `${String(name).toLowerCase()} ${String(type).toUpperCase()}`;
+
+function clash(s: SetDecl, r: RecordDecl): string | undefined {
+    if (s.panel !== r.panel || s.zone !== r.zone) return undefined;
+    if (s.authoritative) {
+        return (
+            `DnsZoneRecords "${s.resource}" is authoritative for zone ${s.zone}: it would delete the ${r.type} record "${r.name}" ` +
+            `declared by ${r.typeName} "${r.resource}". Move that record into the set's \`records\` (and remove the ${r.typeName}), or set \`authoritative: false\`.`
+        );
+    }
+    if (s.rrsets.has(rrset(r.name, r.type))) {
+        return (
+            `the ${r.type} record(s) at "${r.name}" in zone ${s.zone} are declared both in DnsZoneRecords "${s.resource}" and in ${r.typeName} ` +
+            `"${r.resource}"; a record is managed by one resource only. Keep them in one of the two (README: "Moving records between DnsRecord and DnsZoneRecords").`
+        );
+    }
+    return undefined;
+}
+
+/** After every declaration whose zone resolved in the same turn has registered. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function fail(messages: string[]): never {
+    throw new pulumi.RunError(messages.join("\n"));
+}
+
+/** The hidden input of a DnsRecord/ARecord: resolves when no set declares its record, fails otherwise. */
+export function recordGate(typeName: string, resource: string, args: Record<string, any>, fixedType?: string): pulumi.Output<string> {
+    return pulumi.all([args.zoneId, fixedType ?? args.type, args.name, args.panel]).apply(async ([zone, type, name, panel]) => {
+        const r: RecordDecl = { resource, typeName, panel: String(panel ?? ""), zone: String(zone), type: String(type).toUpperCase(), name: String(name).toLowerCase() };
+        REG.records.push(r);
+        await settle();
+        const problems = REG.sets.map((s) => clash(s, r)).filter((m): m is string => !!m);
+        if (problems.length) fail(problems);
+        return "ok";
+    });
+}
+
+/** The hidden input of a DnsZoneRecords: resolves when no DnsRecord declares one of its records, fails otherwise. */
+export function setGate(resource: string, args: Record<string, any>): pulumi.Output<string> {
+    return pulumi.all([args.zoneId, args.records, args.authoritative, args.panel]).apply(async ([zone, records, authoritative, panel]) => {
+        const list: any[] = Array.isArray(records) ? records : [];
+        const s: SetDecl = { resource, panel: String(panel ?? ""), zone: String(zone), authoritative: authoritative === true, rrsets: new Set(list.map((x) => rrset(x?.name, x?.type))) };
+        REG.sets.push(s);
+        await settle();
+        const problems = REG.records.map((r) => clash(s, r)).filter((m): m is string => !!m);
+        if (problems.length) fail(problems);
+        return "ok";
+    });
+}
