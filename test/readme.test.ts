@@ -8,6 +8,7 @@ import { dnsRecord } from "../provider/resources/dnsRecord";
 import { webDomain } from "../provider/resources/webDomain";
 import { mailDomain } from "../provider/resources/mailDomain";
 import { mailbox } from "../provider/resources/mailbox";
+import { dnsZoneRecords } from "../provider/resources/dnsZoneRecords";
 
 /*
  * The README's per-resource tables are what a reviewer reads to know what a preview puts at
@@ -43,7 +44,7 @@ function expectedDefault(decl: Declaration, k: string): string {
 }
 
 describe("README resource tables match the declarations", () => {
-    for (const decl of [dnsZone.declaration, aRecord.declaration, dnsRecord.declaration, webDomain.declaration, mailDomain.declaration, mailbox.declaration] as Declaration[]) {
+    for (const decl of [dnsZone.declaration, aRecord.declaration, dnsRecord.declaration, dnsZoneRecords.declaration, webDomain.declaration, mailDomain.declaration, mailbox.declaration] as Declaration[]) {
         it(decl.type, () => {
             const rows = table(decl.type);
             const inputs = Object.keys(decl.fields).filter((k) => !(decl.fixed && k in decl.fixed));

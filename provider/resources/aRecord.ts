@@ -62,6 +62,7 @@ const decl: Declaration<api.DnsRecordRow> = {
         dataOutput: false,
     }),
     gate: (name, args) => recordGate("ARecord", name, args, "A"),
+    gateField: "name",
 };
 
 /** Inputs of an {@link ARecord}. */

@@ -234,6 +234,7 @@ const decl: Declaration<api.DnsRecordRow> = {
 
     ...hooks,
     gate: (name, args) => recordGate("DnsRecord", name, args),
+    gateField: "name",
 };
 
 /** The fields a record of a DnsZoneRecords takes: a DnsRecord's, without zoneId and adopt (the set's). */

@@ -435,6 +435,7 @@ const decl: Declaration<SetRow> = {
     },
 
     gate: (name, args) => setGate(name, args),
+    gateField: "records",
 };
 
 /** Inputs of a {@link DnsZoneRecords}. */

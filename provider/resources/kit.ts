@@ -199,11 +199,13 @@ export interface Declaration<Row = any> {
     /** The engine shows the provider an existing resource (diff): no network; e.g. note which records it holds. */
     seen?(ctx: OpsContext, id: number, olds: Record<string, any>): void;
     /**
-     * Program side, at construction: a hidden input that resolves once the declaration is known
-     * not to clash with another resource's (or fails the registration with the reason). Check
-     * drops it: it is never stored.
+     * Program side, at construction: a hidden input (`claimCheck`) that resolves to "ok" once the
+     * declaration is known not to clash with another resource's, or to the reason; check fails
+     * with the reason (on `gateField`) and never stores the input.
      */
-    gate?(name: string, args: Record<string, any>): pulumi.Input<unknown>;
+    gate?(name: string, args: Record<string, any>): pulumi.Input<string>;
+    /** The input a clash found by `gate` is reported on. */
+    gateField?: string;
 }
 
 /** The generic `adopt` input: take over a row with the same natural key (the import path). */
@@ -292,6 +294,8 @@ export function ops(decl: Declaration): ResourceOps {
             for (const [k, f] of Object.entries(decl.fields)) c.field(k, f.rule, { required: f.required });
             c.field("panel", panelNameRule);
             Object.assign(c.out, decl.fixed ?? {});
+            const gate = news.claimCheck;
+            if (typeof gate === "string" && gate !== "ok" && !isUnknown(gate)) c.fail(decl.gateField ?? "", gate);
             if (decl.checkMore && c.failures.length === 0) {
                 const resolved = resolve(decl, c.out, ctx.defaults());
                 decl.checkMore(c.out, resolved, (p, r) => c.fail(p, r));

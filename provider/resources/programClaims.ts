@@ -3,8 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 /*
  * Program-side: a DNS record is declared in one place only. DnsRecord and ARecord resources and
  * DnsZoneRecords sets register what they declare, once their zone id is known (in a preview of
- * an existing zone, too); a clash fails both resources' registration with one message, before
- * either is sent to the engine — nothing is written:
+ * an existing zone, too). Each gets a hidden input that says "ok" or why it clashes; the
+ * provider's check fails on the latter (kit.ts), so both resources fail in check with one clean
+ * message naming both, before any call — nothing is written:
  * - the same name and type in a set and in a DnsRecord (an RRset lives in one resource: two would
  *   both write it, or the set's adopt would take the DnsRecord's record over);
  * - any DnsRecord in the zone of an authoritative set (the set would delete it as undeclared).
@@ -54,23 +55,21 @@ function clash(s: SetDecl, r: RecordDecl): string | undefined {
 /** After every declaration whose zone resolved in the same turn has registered. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function fail(messages: string[]): never {
-    throw new pulumi.RunError(messages.join("\n"));
-}
+/** The gate's answer: "ok", or the clash (check fails with it). */
+export const GATE_OK = "ok";
 
-/** The hidden input of a DnsRecord/ARecord: resolves when no set declares its record, fails otherwise. */
+/** The hidden input of a DnsRecord/ARecord: "ok" when no set declares its record, else the clash. */
 export function recordGate(typeName: string, resource: string, args: Record<string, any>, fixedType?: string): pulumi.Output<string> {
     return pulumi.all([args.zoneId, fixedType ?? args.type, args.name, args.panel]).apply(async ([zone, type, name, panel]) => {
         const r: RecordDecl = { resource, typeName, panel: String(panel ?? ""), zone: String(zone), type: String(type).toUpperCase(), name: String(name).toLowerCase() };
         REG.records.push(r);
         await settle();
         const problems = REG.sets.map((s) => clash(s, r)).filter((m): m is string => !!m);
-        if (problems.length) fail(problems);
-        return "ok";
+        return problems.length ? problems.join("\n") : GATE_OK;
     });
 }
 
-/** The hidden input of a DnsZoneRecords: resolves when no DnsRecord declares one of its records, fails otherwise. */
+/** The hidden input of a DnsZoneRecords: "ok" when no DnsRecord declares one of its records, else the clash. */
 export function setGate(resource: string, args: Record<string, any>): pulumi.Output<string> {
     return pulumi.all([args.zoneId, args.records, args.authoritative, args.panel]).apply(async ([zone, records, authoritative, panel]) => {
         const list: any[] = Array.isArray(records) ? records : [];
@@ -78,7 +77,6 @@ export function setGate(resource: string, args: Record<string, any>): pulumi.Out
         REG.sets.push(s);
         await settle();
         const problems = REG.records.map((r) => clash(s, r)).filter((m): m is string => !!m);
-        if (problems.length) fail(problems);
-        return "ok";
+        return problems.length ? problems.join("\n") : GATE_OK;
     });
 }
