@@ -128,6 +128,25 @@ describe("DnsZoneRecords: the records of a zone as one resource", () => {
         expect(back.outs.recordIds["www A"]).not.toBe(wwwId);
     });
 
+    it("one of several MX records changed, and a record renamed in the panel: each one update, ids kept", async () => {
+        const z = await newZone();
+        const r = await create(prov, { zoneId: z.id, records: WEB });
+        const mx1 = r.outs.recordIds["@ MX 10 mx1.example.net."];
+        const next = WEB.map((x) => (x.type === "MX" && x.priority === 10 ? { ...x, target: "mx3.example.net" } : x));
+        const { result: u, calls } = await countCalls(p, () => up(r, { zoneId: z.id, records: next }));
+        expect(recordWrites(calls)).toEqual(["dns_mx_update"]);
+        expect(u.outs.recordIds["@ MX 10 mx3.example.net."]).toBe(mx1);
+        expect(u.outs.recordIds["@ MX 20 mx2.example.net."]).toBe(r.outs.recordIds["@ MX 20 mx2.example.net."]);
+
+        const ftp = u.outs.recordIds["ftp CNAME"];
+        await p.raw.call("dns_cname_update", 0, ftp, { zone: Number(z.id), type: "CNAME", name: "files" }, false);
+        const refreshed = await read(prov, z.id, u.outs);
+        expect(refreshed.outs.records["ftp CNAME"].name).toBe("files");
+        const { calls: rc } = await countCalls(p, () => up({ id: z.id, outs: refreshed.outs }, { zoneId: z.id, records: next }));
+        expect(recordWrites(rc)).toEqual(["dns_cname_update"]);
+        expect(rrOf(z.id).find((x) => Number(x.id) === ftp)!.name).toBe("ftp");
+    });
+
     it("adds, removes and leaves alone: records it does not hold are never touched (not authoritative)", async () => {
         const z = await newZone();
         const stranger = Number(await p.raw.call("dns_a_add", clientId, { server_id: 1, zone: Number(z.id), name: "hand", type: "A", data: "198.51.100.7", ttl: 3600, active: "Y", stamp: "2026-01-01 00:00:00" }, false));

@@ -199,9 +199,21 @@ export function plan(
     }
     const heldIds = new Set(Object.values(had));
     const ours = rows.filter((r) => heldIds.has(r.id));
-    const free = rows.filter((r) => !heldIds.has(r.id) && !heldByOther(c, r.id, "DnsZoneRecords"));
-    const takeable = rows.filter((r) => !heldIds.has(r.id));
+    const isOurs = (r: api.DnsRecordRow) => heldIds.has(r.id);
+    const isFree = (r: api.DnsRecordRow) => !heldIds.has(r.id) && !heldByOther(c, r.id, "DnsZoneRecords");
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const byName = new Map<string, api.DnsRecordRow[]>();
+    for (const r of rows) {
+        const k = api.absoluteStoredName(r.name, origin);
+        byName.set(k, [...(byName.get(k) ?? []), r]);
+    }
     const used = new Set<number>();
+    /** The row this resource held under the key, if it is still there and not matched yet. */
+    const heldUnder = (w: Wanted) => {
+        const r = byId.get(had[w.key]);
+        return r && isOurs(r) && !used.has(r.id) ? r : undefined;
+    };
+    const at = (w: Wanted, pred: (r: api.DnsRecordRow) => boolean) => (byName.get(w.abs) ?? []).find((x) => !used.has(x.id) && pred(x));
     const take = (w: Wanted, r: api.DnsRecordRow) => {
         used.add(r.id);
         held.set(w.key, r.id);
@@ -212,15 +224,18 @@ export function plan(
     // 1. The same record (by what is declared), the one held under this key first.
     let rest: Wanted[] = [];
     for (const w of all) {
-        const r = [ours.find((x) => x.id === had[w.key]), ...ours].find((x) => x && !used.has(x.id) && isThe(w, x, origin));
+        const h = heldUnder(w);
+        const r = h && isThe(w, h, origin) ? h : at(w, (x) => isOurs(x) && isThe(w, x, origin));
         if (r) take(w, r);
         else rest.push(w);
     }
-    // 2. A held record of the same name and type, changed in place (keeps its id, touches one record).
+    // 2. A held record of the same name and type, changed in place (keeps its id, touches one
+    //    record); or the one held under this key, renamed in the panel (set back in place).
     let left: Wanted[] = [];
     for (const w of rest) {
-        const sameSlot = (x: api.DnsRecordRow) => !used.has(x.id) && api.isOfType(w.type, x.type) && api.absoluteStoredName(x.name, origin) === w.abs;
-        const r = [ours.find((x) => x.id === had[w.key]), ...ours].find((x) => x && sameSlot(x));
+        const h = heldUnder(w);
+        const sameType = (x: api.DnsRecordRow) => api.isOfType(w.type, x.type);
+        const r = (h && sameType(h) && api.absoluteStoredName(h.name, origin) === w.abs ? h : undefined) ?? at(w, (x) => isOurs(x) && sameType(x)) ?? (h && sameType(h) ? h : undefined);
         if (r) take(w, r);
         else left.push(w);
     }
@@ -230,7 +245,7 @@ export function plan(
     left = [];
     for (const w of rest) {
         // With adopt, also a record a DnsRecord held: moving it into the set (its delete then leaves it).
-        const r = free.find((x) => !used.has(x.id) && isThe(w, x, origin)) ?? (opts.adopt ? takeable.find((x) => !used.has(x.id) && isThe(w, x, origin)) : undefined);
+        const r = at(w, (x) => isFree(x) && isThe(w, x, origin)) ?? (opts.adopt ? at(w, (x) => !isOurs(x) && isThe(w, x, origin)) : undefined);
         if (r && (opts.adopt || opts.authoritative || had[w.key] !== undefined)) take(w, r);
         else if (r) problems.push(`${JSON.stringify(w.key)} already exists in the zone (record ${r.id}, data ${JSON.stringify(r.data)}): set \`adopt: true\` to take it over, or remove it in the panel`);
         else left.push(w);
@@ -242,8 +257,8 @@ export function plan(
     for (const r of ours) if (!used.has(r.id) && !heldByOther(c, r.id, "DnsZoneRecords")) ops.push({ op: "delete", key: keyOfRow(r, origin), type: fallback(r), before: r });
     if (opts.authoritative) {
         const declaresApexNs = all.some((w) => w.type === "NS" && w.abs === origin);
-        for (const r of free) {
-            if (used.has(r.id)) continue;
+        for (const r of rows) {
+            if (used.has(r.id) || !isFree(r)) continue;
             if (!declaresApexNs && r.type === "NS" && api.absoluteStoredName(r.name, origin) === origin) continue;
             ops.push({ op: "delete", key: keyOfRow(r, origin), type: fallback(r), before: r });
         }
