@@ -147,6 +147,20 @@ describe("DnsZoneRecords: the records of a zone as one resource", () => {
         expect(rrOf(z.id).find((x) => Number(x.id) === ftp)!.name).toBe("ftp");
     });
 
+    it("what a record leaves undeclared (ttl, active) keeps the panel's value through an update of that record and of others", async () => {
+        const z = await newZone();
+        const r = await create(prov, { zoneId: z.id, records: WEB });
+        const id = r.outs.recordIds["www A"];
+        await p.raw.call("dns_a_update", 0, id, { zone: Number(z.id), type: "A", ttl: 120, active: "N", data: "203.0.113.9" }, false);
+        const refreshed = await read(prov, z.id, r.outs);
+        expect(refreshed.outs.records["www A"]).toEqual({ type: "A", name: "www", address: "203.0.113.9" });
+        const next = WEB.map((x) => (x.type === "TXT" ? { ...x, value: "v=spf1 a mx -all" } : x));
+        await up({ id: z.id, outs: refreshed.outs }, { zoneId: z.id, records: next });
+        const stored = rrOf(z.id).find((x) => Number(x.id) === id)!;
+        expect(stored).toMatchObject({ data: "192.0.2.1", active: "N" });
+        expect(Number(stored.ttl)).toBe(120);
+    });
+
     it("adds, removes and leaves alone: records it does not hold are never touched (not authoritative)", async () => {
         const z = await newZone();
         const stranger = Number(await p.raw.call("dns_a_add", clientId, { server_id: 1, zone: Number(z.id), name: "hand", type: "A", data: "198.51.100.7", ttl: 3600, active: "Y", stamp: "2026-01-01 00:00:00" }, false));

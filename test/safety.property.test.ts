@@ -21,14 +21,17 @@ import { aRecord } from "../provider/resources/aRecord";
 import { webDomain } from "../provider/resources/webDomain";
 import { mailDomain } from "../provider/resources/mailDomain";
 import { mailbox } from "../provider/resources/mailbox";
+import { dnsZoneRecords } from "../provider/resources/dnsZoneRecords";
 import { ADMIN, Panel, addClient, startPanel } from "./helpers/panel";
 
 type Props = Record<string, any>;
-type Kind = "zone" | "a" | "site" | "mail" | "box";
+type Kind = "zone" | "a" | "set" | "site" | "mail" | "box";
 
 const KINDS: Record<Kind, { provider: dynamic.ResourceProvider; decl: Declaration; table: string; idCol: string }> = {
     zone: { provider: dnsZone.provider, decl: dnsZone.declaration, table: "dns_soa", idCol: "id" },
     a: { provider: aRecord.provider, decl: aRecord.declaration, table: "dns_rr", idCol: "id" },
+    // A DnsZoneRecords: its panel events hit one of its records (by the ids in its outputs).
+    set: { provider: dnsZoneRecords.provider, decl: dnsZoneRecords.declaration, table: "dns_rr", idCol: "id" },
     site: { provider: webDomain.provider, decl: webDomain.declaration, table: "web_domain", idCol: "domain_id" },
     mail: { provider: mailDomain.provider, decl: mailDomain.declaration, table: "mail_domain", idCol: "domain_id" },
     box: { provider: mailbox.provider, decl: mailbox.declaration, table: "mail_user", idCol: "mailuser_id" },
@@ -52,6 +55,16 @@ const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const programArb = fc.record({
     zone: fc.record({ ttl: opt(fc.constantFrom(600, 3600, 86400)), refresh: opt(fc.constantFrom(3600, 7200)), clientId: owner, adopt: fc.boolean() }),
     records: fc.array(fc.record({ address: fc.constantFrom("192.0.2.10", "192.0.2.20", "198.51.100.7"), ttl: opt(fc.constantFrom(300, 3600)), adopt: fc.boolean() }), { maxLength: 3 }),
+    set: opt(
+        fc.record({
+            records: fc.uniqueArray(
+                fc.record({ name: fc.constantFrom("s0", "s1", "s2", "@"), type: fc.constantFrom("A", "TXT", "MX"), ttl: opt(fc.constantFrom(300, 3600)), active: opt(fc.boolean()) }),
+                { maxLength: 4, selector: (r) => `${r.name} ${r.type}` },
+            ),
+            authoritative: fc.boolean(),
+            adopt: fc.boolean(),
+        }),
+    ),
     site: opt(fc.record({ php: opt(fc.constantFrom("php-fpm", "fast-cgi")), hdQuota: opt(fc.constantFrom(-1, 1024)), clientId: owner, adopt: fc.boolean() })),
     mail: opt(fc.record({ active: opt(fc.boolean()), clientId: owner, adopt: fc.boolean() })),
     boxes: fc.array(fc.record({ quota: opt(fc.constantFrom(0, 512)), name: opt(fc.constantFrom("", "Info Desk")), adopt: fc.boolean() }), { maxLength: 2 }),
@@ -68,10 +81,11 @@ type Event =
     | { kind: "envDefault"; clientId: 0 | 1 | 2 }
     | { kind: "upgrade" };
 
-const target = fc.constantFrom<Kind>("zone", "a", "site", "mail", "box");
+const target = fc.constantFrom<Kind>("zone", "a", "set", "site", "mail", "box");
 const PANEL_EDITS: Record<Kind, [string, any][]> = {
     zone: [["ttl", 7200], ["refresh", 10800], ["xfer", "192.0.2.53"], ["active", "N"]],
     a: [["ttl", 120], ["active", "N"], ["data", "203.0.113.9"]],
+    set: [["ttl", 120], ["active", "N"], ["data", "203.0.113.9"], ["name", "renamed"]],
     site: [["hd_quota", 2048], ["cgi", "y"], ["pm_max_children", 33], ["php", "mod"]],
     mail: [["active", "n"]],
     box: [["quota", 5 * 1048576], ["name", "Changed In Panel"], ["move_junk", "y"]],
@@ -118,6 +132,13 @@ function buildProgram(spec: ProgramSpec, n: number): Res[] {
         { name: "zone", kind: "zone", args: { origin, ns: `ns1.${origin}`, mbox: `hostmaster@${origin}`, ttl: spec.zone.ttl, refresh: spec.zone.refresh, clientId: cid(spec.zone.clientId), adopt: spec.zone.adopt || undefined } },
     ];
     spec.records.forEach((r, i) => res.push({ name: `a${i}`, kind: "a", args: { zoneId: "$zone", name: `h${i}`, address: r.address, ttl: r.ttl, adopt: r.adopt || undefined } }));
+    if (spec.set) {
+        const data = (t: string) => (t === "A" ? { address: "192.0.2.77" } : t === "TXT" ? { value: "set record" } : { target: "mx.example.net" });
+        const records = spec.set.records.map((r) => ({ type: r.type, name: r.name, ...data(r.type), ...(r.ttl !== undefined ? { ttl: r.ttl } : {}), ...(r.active !== undefined ? { active: r.active } : {}) }));
+        // Authoritative beside ARecords of the zone is refused by the program-side check: not a program one can run.
+        const authoritative = spec.set.authoritative && spec.records.length === 0;
+        res.push({ name: "set", kind: "set", args: { zoneId: "$zone", records, authoritative: authoritative || undefined, adopt: spec.set.adopt || undefined } });
+    }
     if (spec.site) res.push({ name: "site", kind: "site", args: { domain: `site${n}.safety.test`, php: spec.site.php, hdQuota: spec.site.hdQuota, clientId: cid(spec.site.clientId), adopt: spec.site.adopt || undefined } });
     if (spec.mail) {
         const domain = `mail${n}.safety.test`;
@@ -158,8 +179,8 @@ async function up(program: Res[], state: State, apply: boolean, log: string[]): 
     await newProcess();
     const refused = new Set<string>();
     for (const r of program) {
-        if (r.kind === "a" && refused.has("zone")) continue;
-        if (r.kind === "a" && !state.get("zone")) continue;
+        if ((r.kind === "a" || r.kind === "set") && refused.has("zone")) continue;
+        if ((r.kind === "a" || r.kind === "set") && !state.get("zone")) continue;
         if (r.kind === "box" && (refused.has("mail") || !state.get("mail"))) continue;
         const { provider } = KINDS[r.kind];
         const old = state.get(r.name);
@@ -259,7 +280,9 @@ function applyPanelEvent(e: Event, program: Res[], state: State, edits: PanelEdi
     const entry = name ? state.get(name) : undefined;
     if (!entry || !name) return;
     const kind = (e as any).target as Kind;
-    const row = liveRow(kind, entry.id);
+    // A set's events hit one of its records.
+    const rowId = kind === "set" ? String(Object.values(entry.outs.recordIds ?? {})[0] ?? "") : entry.id;
+    const row = liveRow(kind, rowId);
     if (!row) return;
     if (e.kind === "ownerMoved") {
         // The UI moves the row whole (a site's document root and group go with it).
@@ -270,18 +293,18 @@ function applyPanelEvent(e: Event, program: Res[], state: State, edits: PanelEdi
             row.document_root = `/var/www/clients/client${clients[e.to]}/web${entry.id}`;
             row.system_group = `client${clients[e.to]}`;
         }
-        record({ name, kind, id: entry.id, column: "sys_groupid", value: g.groupid });
+        record({ name, kind, id: rowId, column: "sys_groupid", value: g.groupid });
     } else if (e.kind === "fieldChanged") {
         row[e.column] = e.value;
-        record({ name, kind, id: entry.id, column: e.column, value: e.value });
+        record({ name, kind, id: rowId, column: e.column, value: e.value });
     } else if (e.kind === "deleted") {
         // The UI's delete cascades (a zone's records, a mail domain's mailboxes).
         const t = p.emu.panel.tables;
         const { table, idCol } = KINDS[kind];
-        t[table] = t[table].filter((r) => String(r[idCol]) !== entry.id);
+        t[table] = t[table].filter((r) => String(r[idCol]) !== rowId);
         if (kind === "zone") t.dns_rr = t.dns_rr.filter((r) => String(r.zone) !== entry.id);
         if (kind === "mail") t.mail_user = t.mail_user.filter((r) => !String(r.email).endsWith(`@${row.domain}`));
-        edits.splice(0, edits.length, ...edits.filter((x) => x.kind !== kind && !(kind === "zone" && x.kind === "a") && !(kind === "mail" && x.kind === "box")));
+        edits.splice(0, edits.length, ...edits.filter((x) => !(x.kind === kind && x.id === rowId) && !(kind === "zone" && (x.kind === "a" || x.kind === "set")) && !(kind === "mail" && x.kind === "box")));
     }
 }
 
@@ -297,13 +320,23 @@ function toLegacyState(program: Res[], state: State, defaults: { serverId: numbe
 }
 
 /** Rows that exist before the first `up`, with other owners and values: what adopt takes over. */
-async function preexisting(program: Res[], spec: ProgramSpec) {
+async function preexisting(program: Res[], spec: ProgramSpec, edits: PanelEdit[]) {
     const zone = program.find((r) => r.kind === "zone")!;
     if (zone.args.adopt) {
         const origin = `${zone.args.origin}.`;
         const zid = await p.raw.call("dns_zone_add", clients[2], { server_id: 1, origin, ns: "ns9.other.test.", mbox: "x.other.test.", refresh: 3600, retry: 600, expire: 604800, minimum: 300, ttl: 300, active: "Y", serial: 1 });
         for (const r of program.filter((x) => x.kind === "a" && x.args.adopt)) {
             await p.raw.call("dns_a_add", clients[2], { server_id: 1, zone: Number(zid), name: r.args.name, type: "A", data: r.args.address, ttl: 60, active: "N", stamp: "2026-01-01 00:00:00" }, false);
+        }
+        // A set that adopts finds copies of its records (other TTL) to take over.
+        for (const r of program.filter((x) => x.kind === "set" && x.args.adopt)) {
+            for (const rec of r.args.records) {
+                const data = rec.type === "A" ? rec.address : rec.type === "TXT" ? rec.value : `${rec.target}.`;
+                const name = rec.name === "@" ? origin : rec.name;
+                const id = await p.raw.call(`dns_${rec.type.toLowerCase()}_add`, clients[2], { server_id: 1, zone: Number(zid), name, type: rec.type, data, aux: rec.type === "MX" ? 10 : 0, ttl: 60, active: "Y", stamp: "2026-01-01 00:00:00" }, false);
+                // What the panel held before the adopt and the program does not declare stays.
+                edits.push({ name: r.name, kind: "set", id: String(id), column: "ttl", value: 60 });
+            }
         }
     }
     const site = program.find((r) => r.kind === "site");
@@ -324,7 +357,7 @@ async function preexisting(program: Res[], spec: ProgramSpec) {
 async function assertHoldsDeclared(program: Res[], state: State, refused: Set<string>) {
     await newProcess();
     for (const r of program) {
-        if (refused.has(r.name) || (r.kind === "a" && refused.has("zone")) || (r.kind === "box" && refused.has("mail"))) continue;
+        if (refused.has(r.name) || ((r.kind === "a" || r.kind === "set") && refused.has("zone")) || (r.kind === "box" && refused.has("mail"))) continue;
         const s = state.get(r.name);
         if (!s) throw new Violation(`${r.name} is not in the state after up`);
         const got = await KINDS[r.kind].provider.read!(s.id, s.outs);
@@ -338,16 +371,29 @@ async function assertHoldsDeclared(program: Res[], state: State, refused: Set<st
     }
 }
 
+/** The declared record of a set that holds record `id` (by its key in the last state). */
+let lastState: State = new Map();
+function recordSpecOf(r: Res, id: string): Props | undefined {
+    const ids: Record<string, number> = lastState.get(r.name)?.outs.recordIds ?? {};
+    const key = Object.keys(ids).find((k) => String(ids[k]) === id);
+    return key ? lastState.get(r.name)?.outs.records?.[key] : undefined;
+}
+
 /** Columns the program did not declare keep what was set in the panel, through every `up`. */
 function assertUndeclaredKept(program: Res[], edits: PanelEdit[]) {
     for (const e of edits) {
         const r = program.find((x) => x.name === e.name)!;
         const { decl } = KINDS[e.kind];
-        const declaredColumns = Object.keys(r.args).map((k) => (k === "clientId" ? "sys_groupid" : decl.fields[k]?.column));
+        let declaredColumns = Object.keys(r.args).map((k) => (k === "clientId" ? "sys_groupid" : decl.fields[k]?.column));
+        if (e.kind === "set") {
+            // The record's declared fields: its data and name always, ttl and active when given.
+            const spec = recordSpecOf(r, e.id);
+            declaredColumns = ["data", "name", "aux", ...(spec?.ttl !== undefined ? ["ttl"] : []), ...(spec?.active !== undefined ? ["active"] : [])];
+        }
         if (declaredColumns.includes(e.column)) continue;
         // A record's or mailbox's owner follows its zone's or domain's: a declared owner there
         // moves it too, as the panel's UI does.
-        const parent = e.kind === "a" ? "zone" : e.kind === "box" ? "mail" : undefined;
+        const parent = e.kind === "a" || e.kind === "set" ? "zone" : e.kind === "box" ? "mail" : undefined;
         if (e.column === "sys_groupid" && parent && program.find((x) => x.name === parent)?.args.clientId !== undefined) continue;
         const row = liveRow(e.kind, e.id);
         if (!row) continue;
@@ -369,7 +415,7 @@ describe("plan safety (property-based)", () => {
                 const state: State = new Map();
                 const log: string[] = [];
                 const edits: PanelEdit[] = [];
-                await preexisting(program, spec);
+                await preexisting(program, spec, edits);
                 await up(program, state, true, log);
                 let defaults = { serverId: 1, clientId: 0 };
                 for (const e of events) {
@@ -391,6 +437,7 @@ describe("plan safety (property-based)", () => {
                 await refresh(program, state);
                 const refused = await up(program, state, true, log);
                 await assertHoldsDeclared(program, state, refused);
+                lastState = state;
                 assertUndeclaredKept(program, edits);
                 defaults = { serverId: 1, clientId: 0 };
             }),
