@@ -41,6 +41,13 @@ new ispconfig.DnsRecord("mx2", { zoneId: zone.id, type: "MX", name: "@", target:
 new ispconfig.DnsRecord("srv2", { zoneId: zone.id, type: "SRV", name: "_sip._tcp", weight: 5, target: "sip.example.com" });
 const caa = new ispconfig.DnsRecord("caa", { zoneId: zone.id, type: "CAA", name: "@", tag: "issue", value: "letsencrypt.org" });
 export const fqdn: pulumi.Output<string> = caa.fqdn;
+const set = new ispconfig.DnsZoneRecords("set", { zoneId: zone.id, authoritative: true, records: [{ type: "A", name: "www", address: "192.0.2.1" }, { type: "MX", name: "@", target: "mx.example.net", priority: 10 }] });
+// @ts-expect-error an MX record in a set has no address
+new ispconfig.DnsZoneRecords("set2", { zoneId: zone.id, records: [{ type: "MX", name: "@", target: "m.example.com", address: "192.0.2.1" }] });
+// @ts-expect-error zoneId is the set's, not a record's
+new ispconfig.DnsZoneRecords("set3", { zoneId: zone.id, records: [{ type: "A", name: "www", address: "192.0.2.1", zoneId: 1 }] });
+export const ids: pulumi.Output<Record<string, number>> = set.recordIds;
+export const origin: pulumi.Output<string> = set.origin;
 `;
 
 function languageService() {
@@ -78,6 +85,7 @@ describe("a user's program, as the editor sees it", () => {
         expect(hover('php: "php-fpm"')).toMatch(/PHP mode/);
         expect(hover("zoneId: zone.id")).toMatch(/Changing it replaces the record/);
         expect(hover("quota: 10")).toMatch(/Quota in MB/);
+        expect(hover("authoritative: true")).toMatch(/delete every record of the zone that is not in `records`/);
     });
 
     it("completion inside a resource's args offers its inputs with their docs, and an enum's values", () => {
