@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dnsZone } from "../provider/resources/dnsZone";
 import { dnsRecord } from "../provider/resources/dnsRecord";
+import { dnsZoneRecords } from "../provider/resources/dnsZoneRecords";
 import { Panel, countCalls, create, row, startPanel, update } from "./helpers/panel";
 
 /*
@@ -43,6 +44,18 @@ describe("the panel's server job reports back", () => {
         // An update the server rejects fails too (the state keeps the old values, so the next up tries again).
         job(CNAME_CLASH);
         await expect(update(dnsRecord.provider, ok.id, ok, { zoneId: z.id, type: "TXT", name: "info", value: "again" })).rejects.toThrow(/CNAME and other data/);
+    });
+
+    it("a DnsZoneRecords whose zone BIND rejects after the batch: the error names it and every record of the batch is taken out again", async () => {
+        const z = await create(dnsZone.provider, { origin: "vs.example.com", ns: "ns1.example.net", mbox: "hostmaster@example.net" });
+        job(CNAME_CLASH);
+        const records = [{ type: "A", name: "www", address: "192.0.2.1" }, { type: "TXT", name: "info", value: "hello" }];
+        const err = await create(dnsZoneRecords.provider, { zoneId: z.id, records }).catch((e) => e);
+        expect(String(err)).toMatch(/putting the zone live failed: .*CNAME and other data.*were undone/s);
+        expect(p.emu.table("dns_rr").filter((r) => String(r.zone) === z.id)).toEqual([]);
+        job(undefined);
+        const ok = await create(dnsZoneRecords.provider, { zoneId: z.id, records });
+        expect(Object.keys(ok.outs.recordIds)).toHaveLength(2);
     });
 
     it("is off by default: a write makes no sys_datalog call", async () => {

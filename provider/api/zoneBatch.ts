@@ -3,6 +3,7 @@ import { DnsRecordRow, bumpZoneSerial } from "./dnsRr";
 import { DnsRecordType, isDnsRecordType } from "./dnsTypeColumn";
 import { addRecord, deleteRecord, findRecords, updateRecord } from "./dnsRecord";
 import { KEEP_OWNER } from "./ownership";
+import { DnsNotServedError } from "./dnsServerVerdict";
 import { ISPConfigError, TransportError } from "../soap/errors";
 
 /*
@@ -83,13 +84,20 @@ function rowOf(zone: BatchZone, id: number, type: DnsRecordType, cols: RecordCol
  * Applies `ops` to the zone (see above). `concurrency`: how many writes may be in flight (the
  * session caps them too). Throws after undoing what it did, with the first failure's message.
  */
-export async function writeZoneBatch(c: Caller, zone: BatchZone, ops: BatchOp[], concurrency = 8): Promise<BatchResult> {
+export async function writeZoneBatch(
+    c: Caller,
+    zone: BatchZone,
+    ops: BatchOp[],
+    opts: { concurrency?: number; verify?: (recordId: number, startedUnix: number) => Promise<void> } = {},
+): Promise<BatchResult> {
+    const concurrency = opts.concurrency ?? 8;
     const result: BatchResult = { added: new Map(), written: new Map(), writes: 0 };
     if (ops.length === 0) return result;
     const undo: (() => Promise<unknown>)[] = [];
     let failure: { op: BatchOp; error: unknown } | undefined;
     const stopped = () => failure !== undefined;
     const now = new Date();
+    let firstId: number | undefined;
 
     const run = async (o: BatchOp) => {
         try {
@@ -97,12 +105,14 @@ export async function writeZoneBatch(c: Caller, zone: BatchZone, ops: BatchOp[],
                 const type = typeOfRow(o.before, o.type);
                 result.writes++;
                 const gone = await deleteRecord(c, type, o.before.id, false, zone.id);
+                firstId ??= o.before.id;
                 result.written.delete(o.before.id);
                 const b = o.before;
                 if (gone) undo.push(() => addRecord(c, type, zone.clientId, { server_id: zone.serverId, zone: zone.id, name: b.name, data: b.data, aux: b.aux, ttl: b.ttl, active: b.active }, now, false, { serial: false }));
             } else if (o.op === "update") {
                 result.writes++;
                 await updateRecord(c, o.type, o.before.id, { server_id: zone.serverId, zone: zone.id, ...o.changes }, KEEP_OWNER, { serial: false });
+                firstId ??= o.before.id;
                 const b = o.before;
                 result.written.set(b.id, rowOf(zone, b.id, o.type, { name: b.name, data: b.data, ...o.changes } as RecordColumns, b));
                 undo.push(() =>
@@ -122,6 +132,7 @@ export async function writeZoneBatch(c: Caller, zone: BatchZone, ops: BatchOp[],
                     id = found.id;
                 }
                 result.added.set(o.key, id);
+                firstId ??= id;
                 result.written.set(id, rowOf(zone, id, o.type, o.columns));
                 undo.push(() => deleteRecord(c, o.type, id, false, zone.id));
             }
@@ -140,23 +151,29 @@ export async function writeZoneBatch(c: Caller, zone: BatchZone, ops: BatchOp[],
         if (failure) break;
     }
 
-    let undoProblems: string[] = [];
-    if (failure) {
-        // Newest first, so an update of a record added in this batch is undone before the record goes.
-        const results = await Promise.allSettled(undo.reverse().map((u) => u()));
-        undoProblems = results.flatMap((r) => (r.status === "rejected" ? [String((r.reason as Error)?.message ?? r.reason)] : []));
-    }
-    // One serial move for everything written (and, after a failure, for the undo): announced once.
-    if (result.writes > 0) {
-        try {
-            await bumpZoneSerial(c, zone.id, now);
-        } catch (e) {
-            if (!failure) throw e;
+    if (!failure) {
+        // One serial move for everything written: announced once.
+        if (result.writes > 0) await bumpZoneSerial(c, zone.id, now);
+        // The server job's verdict on the zone (ispconfig:dnsApplyWaitSeconds): a zone BIND
+        // rejects is a failure like any other, and what this batch wrote is taken out again.
+        if (opts.verify && firstId !== undefined) {
+            try {
+                await opts.verify(firstId, now.getTime() / 1000);
+            } catch (error) {
+                failure = { op: ops[0], error };
+            }
         }
+        if (!failure) return result;
     }
-    if (failure) {
-        const f = failure;
-        const what = `${f.op.op === "add" ? "adding" : f.op.op === "update" ? "updating" : "deleting"} the record ${JSON.stringify(f.op.key)}`;
+
+    // All at once: each undoes a different record.
+    const results = await Promise.allSettled(undo.map((u) => u()));
+    const undoProblems = results.flatMap((r) => (r.status === "rejected" ? [String((r.reason as Error)?.message ?? r.reason)] : []));
+    // The undo is announced too (or, after a failed write, what is left of the batch).
+    if (result.writes > 0) await bumpZoneSerial(c, zone.id, new Date()).catch(() => undefined);
+    {
+        const f = failure!;
+        const what = f.error instanceof DnsNotServedError ? "putting the zone live" : `${f.op.op === "add" ? "adding" : f.op.op === "update" ? "updating" : "deleting"} the record ${JSON.stringify(f.op.key)}`;
         const msg = (f.error as Error)?.message ?? String(f.error);
         if (undoProblems.length === 0) {
             throw new BatchError(`${what} failed: ${msg}. The ${undo.length} change(s) already made in this zone were undone: the zone is as it was before.`);
@@ -166,5 +183,4 @@ export async function writeZoneBatch(c: Caller, zone: BatchZone, ops: BatchOp[],
                 "Run `pulumi refresh` and compare the zone in the panel before the next `up`.",
         );
     }
-    return result;
 }

@@ -350,7 +350,9 @@ async function converge(ctx: Parameters<Declaration["create"]>[0], zoneId: numbe
     const all = Object.entries(declared).map(([k, s]) => wanted(k, s, zone.origin));
     const p = plan(c, all, rows, had, hadSpecs, zone.origin, opts);
     refuseBadZone(all, rows, p, zone.origin);
-    const result = await api.writeZoneBatch(c, { id: zone.id, serverId: zone.serverId, clientId: zone.clientId }, p.ops);
+    const wait = ctx.defaults().dnsApplyWaitSeconds ?? 0;
+    const verify = wait > 0 ? (id: number, started: number) => api.watchDnsApplied(c, id, zone.id, wait, { startedUnix: started }) : undefined;
+    const result = await api.writeZoneBatch(c, { id: zone.id, serverId: zone.serverId, clientId: zone.clientId }, p.ops, { verify });
     const ids: Record<string, number> = {};
     for (const [k, id] of [...p.held, ...result.added]) ids[k] = id;
     for (const id of Object.values(ids)) claimRecord(c, id, "DnsZoneRecords");
