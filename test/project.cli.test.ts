@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { throwAwayPulumiEnv } from "./helpers/pulumiEnv";
+import { userCliEnv } from "./helpers/pulumiEnv";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -55,11 +55,7 @@ beforeAll(async () => {
     }
     fs.copyFileSync(path.join(repo, "Pulumi.dev.yaml"), path.join(project, "Pulumi.dev.yaml"));
     for (const d of ["state", "home"]) fs.mkdirSync(path.join(tmp, d));
-    env = {};
-    for (const [k, v] of Object.entries(process.env)) {
-        if (!k.startsWith("PULUMI_") && !k.startsWith("ISPCONFIG_") && !k.startsWith("VITEST") && k !== "NODE_PATH" && k !== "NODE_OPTIONS") env[k] = v;
-    }
-    Object.assign(env, throwAwayPulumiEnv(tmp));
+    env = userCliEnv(tmp);
 
     await pulumi(["stack", "init", "dev"]);
     await pulumi(["config", "set", "ispconfig:endpoint", emu.url]);

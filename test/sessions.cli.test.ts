@@ -1,3 +1,4 @@
+import { userProject } from "./helpers/pulumiEnv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -34,25 +35,7 @@ for (let i = 0; i < 3; i++) new isp.ARecord("r" + i, { zoneId: zone.id, name: "h
 /** A user's project: Pulumi.yaml, index.js, and this package installed by name. */
 function project(name: string): { dir: string; env: NodeJS.ProcessEnv } {
     const dir = path.join(tmp, name);
-    fs.mkdirSync(path.join(dir, "node_modules"), { recursive: true });
-    fs.symlinkSync(path.join(repo, "node_modules", "@pulumi"), path.join(dir, "node_modules", "@pulumi"), "dir");
-    fs.symlinkSync(repo, path.join(dir, "node_modules", "pulumi-ispconfig"), "dir");
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: sessions\nruntime: nodejs\nmain: index.js\n");
-    fs.writeFileSync(path.join(dir, "index.js"), PROGRAM);
-    for (const d of ["state", "home"]) fs.mkdirSync(path.join(dir, d));
-    const env: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(process.env)) {
-        if (!k.startsWith("PULUMI_") && !k.startsWith("ISPCONFIG_") && !k.startsWith("VITEST") && k !== "NODE_PATH" && k !== "NODE_OPTIONS") env[k] = v;
-    }
-    Object.assign(env, {
-        PULUMI_HOME: path.join(dir, "home"),
-        PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-        PULUMI_CONFIG_PASSPHRASE: "sessions-test",
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
-    });
-    return { dir, env };
+    return { dir, env: userProject(dir, "sessions", PROGRAM) };
 }
 
 async function pulumi(p: { dir: string; env: NodeJS.ProcessEnv }, args: string[]): Promise<string> {

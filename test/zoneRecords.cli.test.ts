@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { throwAwayPulumiEnv } from "./helpers/pulumiEnv";
+import { userProject } from "./helpers/pulumiEnv";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -51,18 +51,7 @@ beforeAll(async () => {
     const { stdout } = await run("bash", [path.join(repo, "scripts", "pulumi-cli.sh")], { cwd: repo, timeout: 45 * 60_000, maxBuffer: 64 << 20 });
     cli = stdout.trim().split("\n").pop()!;
     emu = await startEmulator();
-    fs.mkdirSync(path.join(project, "node_modules", "@pulumi"), { recursive: true });
-    fs.symlinkSync(repo, path.join(project, "node_modules", "pulumi-ispconfig"), "dir");
-    fs.symlinkSync(path.join(repo, "node_modules", "@pulumi", "pulumi"), path.join(project, "node_modules", "@pulumi", "pulumi"), "dir");
-    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: zone-records\nruntime: nodejs\nmain: index.js\n");
-    fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "zone-records", version: "1.0.0" }));
-    fs.writeFileSync(path.join(project, "index.js"), PROGRAM);
-    for (const d of ["state", "home"]) fs.mkdirSync(path.join(tmp, d));
-    env = {};
-    for (const [k, v] of Object.entries(process.env)) {
-        if (!k.startsWith("PULUMI_") && !k.startsWith("ISPCONFIG_") && !k.startsWith("VITEST") && k !== "NODE_PATH" && k !== "NODE_OPTIONS") env[k] = v;
-    }
-    Object.assign(env, throwAwayPulumiEnv(tmp));
+    env = userProject(project, "zone-records", PROGRAM);
     await pulumi(["stack", "init", "dev"]);
     await pulumi(["config", "set", "ispconfig:endpoint", emu.url]);
     await pulumi(["config", "set", "ispconfig:username", "apiuser"]);
