@@ -43,6 +43,23 @@ describe("a record is declared in one place (program side)", () => {
         expect(r.error!.replace(/^name/, "records")).toBe(s.error);
     });
 
+    it("two sets on one zone: refused beside an authoritative one, or when both declare a name and type", async () => {
+        const a = setGate("team-a", { zoneId: 105, records: [A("www"), A("api")] });
+        const b = setGate("team-b", { zoneId: 105, records: [A("www"), A("shop")] });
+        const [sa, sb] = await Promise.all([settled(a, "set"), settled(b, "set")]);
+        expect(sa.error).toMatch(/DnsZoneRecords "team-a" and "team-b" both declare "www A" in zone 105/);
+        expect(sb.error).toMatch(/DnsZoneRecords "team-b" and "team-a" both declare "www A" in zone 105/);
+        const c = setGate("all", { zoneId: 106, records: [A("www")], authoritative: true });
+        const d = setGate("extra", { zoneId: 106, records: [A("api")] });
+        const [sc, sd] = await Promise.all([settled(c, "set"), settled(d, "set")]);
+        expect(sc.error).toMatch(/"all" is authoritative for zone 106: it would delete the records of DnsZoneRecords "extra"/);
+        expect(sd.error).toBe(sc.error);
+        // Two sets of different names on one zone, neither authoritative, are fine.
+        const e = setGate("e1", { zoneId: 107, records: [A("www")] });
+        const f = setGate("e2", { zoneId: 107, records: [A("api")] });
+        expect(await Promise.all([settled(e, "set"), settled(f, "set")])).toEqual([{ ok: "ok" }, { ok: "ok" }]);
+    });
+
     it("other names, other zones, other panels, and a non-authoritative set beside DnsRecords of other names pass", async () => {
         const outs = [
             setGate("zone-c", { zoneId: 103, records: [A("www")] }),

@@ -112,6 +112,20 @@ describe("DnsZoneRecords through the plain CLI", { timeout: 5 * 60_000 }, () => 
         expect(emu.calls.length).toBe(before);
     });
 
+    it("up --replace of the set deletes its records first, then adds them again: the same records, nothing else touched", async () => {
+        const before = rr().map((x) => `${x.name} ${x.type} ${x.data}`).sort();
+        const r = await pulumi(["up", "--yes", "--skip-preview", "--replace", "urn:pulumi:dev::zone-records::pulumi-nodejs:dynamic/ispconfig:DnsZoneRecords::records"]);
+        expect(r.stdout).toMatch(/1 replaced/);
+        const writes = recordWrites(r.calls);
+        expect(writes.filter((m) => m.endsWith("_delete"))).toHaveLength(N + 2);
+        expect(writes.filter((m) => m.endsWith("_add"))).toHaveLength(N + 2);
+        // Deletes first: the new set never finds the old one's records in its way.
+        expect(writes.lastIndexOf("dns_a_delete")).toBeLessThan(writes.indexOf("dns_a_add"));
+        expect(rr().map((x) => `${x.name} ${x.type} ${x.data}`).sort()).toEqual(before);
+        const { stdout } = await pulumi(["stack", "output", "count"]);
+        expect(Number(stdout.trim())).toBe(N + 2);
+    });
+
     it("destroy removes the set's records (one serial move) and the zone", async () => {
         const r = await pulumi(["destroy", "--yes", "--skip-preview"]);
         expect(rr()).toHaveLength(0);

@@ -367,7 +367,7 @@ const sortedIds = (ids: Record<string, number>) => Object.fromEntries(Object.key
 
 /** The inputs of a {@link DnsZoneRecords}. */
 const fields = {
-    /** Id of the zone, usually `zone.id` of a {@link DnsZone}. Changing it replaces the set (its records are added to the new zone, then deleted from the old one). */
+    /** Id of the zone, usually `zone.id` of a {@link DnsZone}. Changing it replaces the set: its records are deleted from the old zone, then added to the new one. */
     zoneId: { rule: zoneIdRule, required: true, replaces: true, read: (s: SetRow) => s.zoneId },
     /**
      * The records, each as a {@link DnsRecord} declares it without `zoneId`: `{ type: "A", name:
@@ -400,7 +400,10 @@ const computed = {
 
 const decl: Declaration<SetRow> = {
     type: "DnsZoneRecords", idOutput: "zoneId",
-    deleteBeforeReplace: false, // a zone change: the new records first, then the old ones go
+    // A forced replace (`up --replace`) re-creates the same records in the same zone: the old set
+    // must go first, or the new one finds them and refuses them (the engine calls no diff of the
+    // old set then, so nothing tells the new one whose they are).
+    deleteBeforeReplace: true,
     fields, computed,
 
     /** One listing: the origin comes from state unless a stored name says the zone was renamed. */

@@ -8,7 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
  * message naming both, before any call — nothing is written:
  * - the same name and type in a set and in a DnsRecord (an RRset lives in one resource: two would
  *   both write it, or the set's adopt would take the DnsRecord's record over);
- * - any DnsRecord in the zone of an authoritative set (the set would delete it as undeclared).
+ * - any DnsRecord in the zone of an authoritative set (the set would delete it as undeclared);
+ * - two sets on one zone declaring the same name and type, or beside an authoritative one.
  * Names are compared as written (lower-cased); `www` and `www.example.com.` are the same DNS
  * name but are told apart only by the provider (recordClaims.ts), which keeps a record held by
  * one from being deleted by the other.
@@ -52,6 +53,20 @@ function clash(s: SetDecl, r: RecordDecl): string | undefined {
     return undefined;
 }
 
+function setClash(a: SetDecl, b: SetDecl): string | undefined {
+    if (a === b || a.panel !== b.panel || a.zone !== b.zone) return undefined;
+    const auth = a.authoritative ? a : b.authoritative ? b : undefined;
+    if (auth) {
+        const other = auth === a ? b : a;
+        return `DnsZoneRecords "${auth.resource}" is authoritative for zone ${a.zone}: it would delete the records of DnsZoneRecords "${other.resource}". Merge the two sets, or set \`authoritative: false\`.`;
+    }
+    const both = [...a.rrsets].filter((x) => b.rrsets.has(x));
+    if (both.length) {
+        return `DnsZoneRecords "${a.resource}" and "${b.resource}" both declare ${both.slice(0, 3).map((x) => `"${x}"`).join(", ")} in zone ${a.zone}; a record is managed by one resource only: keep it in one of them.`;
+    }
+    return undefined;
+}
+
 /** After every declaration whose zone resolved in the same turn has registered. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -76,7 +91,7 @@ export function setGate(resource: string, args: Record<string, any>): pulumi.Out
         const s: SetDecl = { resource, panel: String(panel ?? ""), zone: String(zone), authoritative: authoritative === true, rrsets: new Set(list.map((x) => rrset(x?.name, x?.type))) };
         REG.sets.push(s);
         await settle();
-        const problems = REG.records.map((r) => clash(s, r)).filter((m): m is string => !!m);
+        const problems = [...REG.records.map((r) => clash(s, r)), ...REG.sets.map((o) => setClash(s, o))].filter((m): m is string => !!m);
         return problems.length ? problems.join("\n") : GATE_OK;
     });
 }
