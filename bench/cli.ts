@@ -232,7 +232,18 @@ async function cli(ws: Workspace, cwd: string, env: Record<string, string>, args
     try {
         return (await execFileAsync(ws.cli.command, args, { cwd, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 })).stdout;
     } catch (e: any) {
-        throw new Error(`pulumi ${args.join(" ")} failed: ${String(e.stdout ?? "").slice(-3000)}\n${String(e.stderr ?? "").slice(-3000)}`);
+        // The engine's diagnostics (the provider's error among them), not the tail of 1000 records' events.
+        const diags = String(e.stdout ?? "")
+            .split("\n")
+            .flatMap((l) => {
+                try {
+                    const d = JSON.parse(l).diagnosticEvent;
+                    return d && d.severity !== "debug" && d.severity !== "info" ? [`${d.severity}${d.urn ? ` ${d.urn.split("::").pop()}` : ""}: ${d.message.trim()}`] : [];
+                } catch {
+                    return [];
+                }
+            });
+        throw new Error(`pulumi ${args.join(" ")} failed:\n${diags.join("\n") || String(e.stdout ?? "").slice(-3000)}\n${String(e.stderr ?? "").slice(-3000)}`);
     }
 }
 
