@@ -9,6 +9,7 @@
  *   BENCH_N=10,200,1000 BENCH_REPEAT=3 npm run bench:cli
  *   BENCH_PANEL=http://127.0.0.1:8092/remote/index.php BENCH_PANEL_USER=apiuser BENCH_PANEL_PASSWORD=… \
  *     BENCH_PANEL_LOG=/var/lib/ispconfig-panel-4/php-server.log BENCH_PANEL_DB=dbispconfig_4 npm run bench:cli
+ *   BENCH_VARIANTS=set,set-script BENCH_N=200,1000 npm run bench:cli      # DnsZoneRecords (below)
  *
  * Other switches: BENCH_VARIANTS (comma list of `ours`, `skipcp` = ours with
  * PULUMI_SKIP_CHECKPOINTS=true, `noop` = the same program on a do-nothing dynamic provider,
