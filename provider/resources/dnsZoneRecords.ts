@@ -170,7 +170,7 @@ interface Plan {
  * What to write so the zone holds the declared records. No call: `rows` is the zone's listing,
  * `had` the key → id this resource held before (empty at create).
  */
-export function plan(
+function plan(
     c: api.Caller,
     all: Wanted[],
     rows: api.DnsRecordRow[],
