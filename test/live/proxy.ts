@@ -16,19 +16,32 @@ export interface CountingProxy {
     close(): Promise<void>;
 }
 
-export async function startCountingProxy(target: string, opts: { insecure?: boolean; caFile?: string } = {}): Promise<CountingProxy> {
+export interface ProxyOptions {
+    insecure?: boolean;
+    caFile?: string;
+    /**
+     * Awaited before a call is passed on (the method, and how many calls of it came before): a
+     * test makes a change in the panel between the provider's plan and one of its writes.
+     */
+    before?: (method: string, nth: number) => Promise<void> | void;
+}
+
+export async function startCountingProxy(target: string, opts: ProxyOptions = {}): Promise<CountingProxy> {
     const t = new URL(target);
     const lib = t.protocol === "https:" ? https : http;
     const methods: string[] = [];
     const server = http.createServer((req, res) => {
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", () => {
+        req.on("end", async () => {
             const body = Buffer.concat(chunks);
             if (req.method === "POST") {
                 // The first element inside <Body>: the method, whatever its prefix.
                 const m = /<(?:[\w-]+:)?Body[^>]*>\s*<(?:[\w-]+:)?([\w]+)/.exec(body.toString("utf8", 0, Math.min(body.length, 4096)));
-                methods.push(m ? m[1] : "?");
+                const method = m ? m[1] : "?";
+                const nth = methods.filter((x) => x === method).length;
+                methods.push(method);
+                if (opts.before) await Promise.resolve(opts.before(method, nth)).catch(() => undefined);
             }
             const headers = { ...req.headers, host: t.host, "content-length": String(body.length) };
             delete (headers as any).connection;
