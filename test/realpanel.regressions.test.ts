@@ -141,3 +141,31 @@ describe("found by the live suite: mail_domain_update without `domain` rewrites 
         expect(row(p, "mail_user", (r) => String(r.mailuser_id) === m.id)).toMatchObject({ email: "info@rename2.example.com", maildir: "/var/vmail/rename2.example.com/info" });
     });
 });
+
+describe("found by the differential test (DnsZoneRecords): the 17 other record types answer as dns_a_* does", () => {
+    // One dns_rr_add/update/delete serves every type on the real panel (remote.d/dns.inc.php).
+    it("an update of a missing id validates the params alone as the row: valid ones answer 0, partial ones fault on what is missing", async () => {
+        const zone = await create(dnsZone.provider, { origin: "types1.example.com", ns: "ns1.example.net", mbox: "hostmaster@example.com" });
+        const full = { server_id: 1, zone: Number(zone.id), name: "mx", type: "MX", data: "mx.example.net.", aux: 5, ttl: 3600, active: "Y" };
+        expect(Number(await p.raw.call("dns_mx_update", 0, 987654, full, false))).toBe(0);
+        // The data is given: only the missing ttl is invalid (the test panel used to report an empty data too).
+        const e = await p.raw.call("dns_txt_update", 0, 987654, { server_id: 1, zone: Number(zone.id), type: "TXT", data: "x" }, false).catch((x: Error) => x);
+        expect(String(e?.message)).toMatch(/ttl is out of range/);
+        expect(String(e?.message)).not.toMatch(/\bdata\b/);
+        await dnsZone.provider.delete!(zone.id, zone.outs);
+    });
+
+    it("update_serial takes the zone from the params (none: the update is stored, then the error page), and a delete of a missing id with it is the error page", async () => {
+        const zone = await create(dnsZone.provider, { origin: "types2.example.com", ns: "ns1.example.net", mbox: "hostmaster@example.com" });
+        const id = Number(await p.raw.call("dns_mx_add", 0, { server_id: 1, zone: Number(zone.id), name: "mx", type: "MX", data: "mx.example.net.", aux: 5, ttl: 3600, active: "Y", stamp: "2026-01-01 00:00:00" }, false));
+        await expect(p.raw.call("dns_mx_update", 0, id, { ttl: 1800, type: "MX" }, true)).rejects.toThrow(/Primary ID fehlt/);
+        expect(Number(row(p, "dns_rr", (r) => Number(r.id) === id)!.ttl)).toBe(1800);
+        const serial = Number(row(p, "dns_soa", (r) => String(r.id) === zone.id)!.serial);
+        // PHP's `if ($update_serial)`: 1 counts as true.
+        await p.raw.call("dns_mx_update", 0, id, { zone: Number(zone.id), ttl: 1900, type: "MX" }, 1);
+        expect(Number(row(p, "dns_soa", (r) => String(r.id) === zone.id)!.serial)).toBeGreaterThan(serial);
+        await expect(p.raw.call("dns_mx_delete", 987654, true)).rejects.toThrow(/Primary ID fehlt/);
+        expect(Number(await p.raw.call("dns_mx_delete", 987654, false))).toBe(0);
+        await dnsZone.provider.delete!(zone.id, zone.outs);
+    });
+});

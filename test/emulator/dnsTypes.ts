@@ -7,7 +7,7 @@
  */
 import { domainToASCII } from "node:url";
 import { isIP } from "node:net";
-import { Fault, Panel, Row, registerSignature } from "./remoting";
+import { Fault, Panel, Row, phpTruthy, registerSignature } from "./remoting";
 import type { Val } from "./soapxml";
 
 type Check = { notEmpty: string } | { regex: RegExp; key: string } | { ip: 4 | 6 };
@@ -115,26 +115,29 @@ for (const type of Object.keys(TFORMS)) {
         }
         const row = this.insert("dns_rr", clientId, v);
         if (!("stamp" in p)) row.stamp = "0000-00-00 00:00:00";
-        if (updateSerial === true) this.increaseSerial(clientId, row.zone);
+        // As dns_a_add (one dns_rr_add for every type): stored first, then the zone named by the params.
+        if (phpTruthy(updateSerial)) this.increaseSerial(clientId, p.zone);
         return String(row.id);
     };
 
-    // The tform re-runs over the params; a missing row faults with the form's empty-data keys.
+    // As dns_a_update (one dns_rr_update for every type): the tform re-runs over the params; for a
+    // missing id the params alone are validated as the whole row, and if they pass the UPDATE
+    // matches nothing (0, no fault). update_serial takes the zone from the params, after the write.
     proto[`fn_dns_${t}_update`] = function (this: any, _sid: Val, clientId: Val, id: Val, params: Val, updateSerial?: Val): Val {
         const p = (params ?? {}) as Row;
         const row = this.find("dns_rr", id);
-        if (!row) this.validationFault(encode(type, {}, false).keys);
-        const { values, keys } = encode(type, p, true);
+        const { values, keys } = encode(type, p, !!row);
         if (keys.length) this.validationFault(keys);
-        const n = this.merge("dns_rr", row, clientId, this.rrValues(values, false));
-        if (updateSerial === true) this.increaseSerial(clientId, row.zone);
+        const n = row ? this.merge("dns_rr", row, clientId, this.rrValues(values, false)) : 0;
+        if (phpTruthy(updateSerial)) this.increaseSerial(clientId, p.zone);
         return n;
     };
 
-    // Deletes by id whatever the row's type; the serial bump finds the zone from the row.
+    // Deletes by id whatever the row's type; as dns_a_delete, the serial first, from the record's
+    // zone: a missing record (or zone) gives the error page and nothing is deleted.
     proto[`fn_dns_${t}_delete`] = function (this: any, _sid: Val, id: Val, updateSerial?: Val): Val {
         const row = this.find("dns_rr", id);
-        if (row && updateSerial === true) this.increaseSerial(0, row.zone);
+        if (phpTruthy(updateSerial)) this.increaseSerial(0, row ? row.zone : undefined);
         return this.remove("dns_rr", id);
     };
 }
