@@ -14,6 +14,7 @@ import * as api from "../../provider/api";
 import type { SoapValue } from "../../provider/soap/value";
 import { TEST_DOMAIN } from "./config";
 import type { RecordingPanel } from "./rawPanel";
+import { TYPE_CASES } from "../dnsTypes.fixtures";
 
 export interface SequenceOptions {
     clientId: number;
@@ -124,6 +125,66 @@ export async function runSequence(p: RecordingPanel, o: SequenceOptions): Promis
     await attempt(p, "zone delete", () => api.deleteDnsZone(p, z));
     await attempt(p, "zone delete again", () => api.deleteDnsZone(p, z));
     await attempt(p, "a delete after its zone is gone", () => api.deleteARecord(p, www ?? 0));
+
+    // ---- DnsZoneRecords (api/zoneBatch.ts) ----------------------------------------------
+    // Every type written with update_serial off and the serial moved once, one listing, the
+    // undo after a refused write; one write at a time so both panels get the same order.
+    const SET = `set.${ZONE}.`;
+    const sz = ((await attempt(p, "set: zone add", () => api.addDnsZone(p, C, { ...zoneValues, origin: SET, ns: `ns1.${SET}`, mbox: `hostmaster.${SET}` }, NOW))) as number | undefined) ?? 0;
+    const bz = { id: sz, serverId: S, clientId: C };
+    const ONE = { concurrency: 1 };
+    const adds: api.BatchOp[] = TYPE_CASES.map((tc) => {
+        const st = tc.stored(SET);
+        return { op: "add", key: tc.type, type: tc.type as api.DnsRecordType, columns: { name: st.name, data: st.data, ...(st.aux !== undefined ? { aux: st.aux } : {}), ttl: st.ttl ?? 3600, active: true } };
+    });
+    await attempt(p, "set: add 18 types, serial once", () => api.writeZoneBatch(p, bz, adds, ONE));
+    const listed = ((await attempt(p, "set: listing", () => api.listZoneRecords(p, sz))) as api.DnsRecordRow[] | undefined) ?? [];
+    const rowOf = (t: string) => listed.find((r) => r.type === t);
+    const updates: api.BatchOp[] = TYPE_CASES.flatMap((tc) => {
+        const b = rowOf(tc.type);
+        const ch = tc.changed(SET);
+        return b ? [{ op: "update", key: tc.type, type: tc.type as api.DnsRecordType, before: b, changes: { data: ch.data, ...(ch.aux !== undefined ? { aux: ch.aux } : {}), ttl: 600 } }] : [];
+    });
+    await attempt(p, "set: update 18 types, serial once", () => api.writeZoneBatch(p, bz, updates, ONE));
+    await attempt(p, "set: listing after the updates", () => api.listZoneRecords(p, sz));
+    // A write the panel refuses halfway (an update of a record deleted meanwhile): the writes before it are undone.
+    const txt = rowOf("TXT");
+    const cname = rowOf("CNAME");
+    if (txt && cname) {
+        await attempt(p, "set: a record deleted behind the batch", () => p.call("dns_cname_delete", cname.id, false));
+        await attempt(p, "set: refused halfway, undone", () =>
+            api.writeZoneBatch(p, bz, [
+                { op: "delete", key: "TXT", type: "TXT", before: txt },
+                { op: "add", key: "extra", type: "A", columns: { name: "extra", data: "192.0.2.99", ttl: 3600, active: true } },
+                { op: "update", key: "CNAME", type: "CNAME", before: cname, changes: { data: "web.example.org." } },
+            ], ONE),
+        );
+        await attempt(p, "set: listing after the undo", () => api.listZoneRecords(p, sz));
+    }
+    for (const [t, params] of [["txt", { data: "x" }], ["mx", { data: "mx.example.net.", aux: 5 }], ["srv", { data: "5 5060 sip.example.net." }]] as const) {
+        await attempt(p, `set: raw ${t} update of a missing id, partial params, update_serial off`, () => p.call(`dns_${t}_update`, 0, 987654321, { server_id: S, zone: sz, type: t.toUpperCase(), ...params }, false));
+        await attempt(p, `set: raw ${t} delete of a missing id, update_serial off`, () => p.call(`dns_${t}_delete`, 987654321, false));
+    }
+    // update_serial on the other types (DnsRecord's path; the batch never sends it).
+    const mx = rowOf("MX");
+    if (mx) {
+        await attempt(p, "set: raw mx update, update_serial and no zone", () => p.call("dns_mx_update", 0, mx.id, { ttl: 1800, type: "MX" }, true));
+        await attempt(p, "set: raw mx update, update_serial int 1", () => p.call("dns_mx_update", 0, mx.id, { zone: sz, ttl: 1900, type: "MX" }, 1));
+        await attempt(p, "set: raw mx update, missing id, full valid params", () => p.call("dns_mx_update", 0, 987654321, { server_id: S, zone: sz, name: "mx", type: "MX", data: "mx.example.net.", aux: 5, ttl: 3600, active: "Y" }, false));
+    }
+    await attempt(p, "set: raw mx delete of a missing id, update_serial", () => p.call("dns_mx_delete", 987654321, true));
+    // In an order both panels share (the listing's own order is MariaDB's plan's: it differs).
+    const all = (((await attempt(p, "set: listing before the delete", () => api.listZoneRecords(p, sz))) as api.DnsRecordRow[] | undefined) ?? []).sort((a, b) => `${a.type} ${a.name} ${a.data}`.localeCompare(`${b.type} ${b.name} ${b.data}`));
+    await attempt(p, "set: delete all, serial once", () => api.writeZoneBatch(p, bz, all.map((r) => ({ op: "delete", key: String(r.id), type: api.isDnsRecordType(r.type) ? r.type : "A", before: r })), ONE));
+    await attempt(p, "set: listing after the delete", () => api.listZoneRecords(p, sz));
+    await attempt(p, "set: zone delete", () => api.deleteDnsZone(p, sz));
+    // The zone is gone: a batch add with update_serial off still stores the record (no zone check), the serial move finds no zone.
+    await attempt(p, "set: add to a deleted zone", () => api.writeZoneBatch(p, bz, [{ op: "add", key: "late", type: "TXT", columns: { name: `late.${SET}`, data: "after the zone", ttl: 3600, active: true } }], ONE));
+    await attempt(p, "set: records of the deleted zone", async () => {
+        const rows = await api.listZoneRecords(p, sz);
+        for (const r of rows) await api.deleteRecord(p, api.isDnsRecordType(r.type) ? r.type : "TXT", r.id, false);
+        return rows;
+    });
 
     // ---- WebDomain -----------------------------------------------------------------------
     await attempt(p, "site find, absent", () => api.findWebDomainByName(p, SITE));
