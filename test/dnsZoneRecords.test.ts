@@ -245,6 +245,33 @@ describe("DnsZoneRecords: the records of a zone as one resource", () => {
         expect(rrOf(z.id).filter((x) => x.type === "A")).toHaveLength(14);
     });
 
+    it("a refresh between a failed `up` and the next keeps the record its undo added back (under a new id): reverting converges, dropping it deletes it", async () => {
+        const next = [...WEB.filter((x) => x.type !== "TXT"), ...Array.from({ length: 8 }, (_, i) => ({ type: "A", name: `h${i}`, address: `192.0.2.${100 + i}` }))];
+        const failedThenRefreshed = async () => {
+            const z = await newZone();
+            const r = await create(prov, { zoneId: z.id, records: WEB });
+            p.emu.injectFault({ kind: "databaseError", method: "dns_a_add", nth: 3 });
+            expect(String(await up(r, { zoneId: z.id, records: next }).catch((e) => e))).toMatch(/were undone/);
+            const txt = rrOf(z.id).filter((x) => x.type === "TXT");
+            expect(txt.map((x) => Number(x.id))).not.toEqual([r.outs.recordIds["@ TXT"]]);
+            // `pulumi refresh` (or `up --refresh`): the TXT is still the set's, under its new id.
+            const refreshed = await read(prov, z.id, r.outs);
+            expect(refreshed.outs.recordIds["@ TXT"]).toBe(Number(txt[0].id));
+            expect(refreshed.outs.records["@ TXT"]).toEqual(r.outs.records["@ TXT"]);
+            return { z, refreshed };
+        };
+        // The program reverted: nothing to do (it used to be refused as "already exists … set adopt").
+        const a = await failedThenRefreshed();
+        const back = await up({ id: a.z.id, outs: a.refreshed.outs }, { zoneId: a.z.id, records: WEB });
+        expect(back.diff.changes).toBe(false);
+        expect(rrOf(a.z.id).filter((x) => x.type === "TXT")).toHaveLength(1);
+        // The change tried again: the TXT goes (it used to stay behind, held by nobody).
+        const b = await failedThenRefreshed();
+        await up({ id: b.z.id, outs: b.refreshed.outs }, { zoneId: b.z.id, records: next });
+        expect(rrOf(b.z.id).filter((x) => x.type === "TXT")).toHaveLength(0);
+        expect(rrOf(b.z.id).filter((x) => x.type === "A")).toHaveLength(10);
+    });
+
     it("a record a DnsRecord holds is never deleted by the set, and the set's records survive a DnsRecord's delete", async () => {
         const z = await newZone();
         const rec = await create(dnsRecord.provider, { zoneId: z.id, type: "TXT", name: "keep", value: "held by a DnsRecord" });

@@ -159,6 +159,29 @@ function changesFor(w: Wanted, r: api.DnsRecordRow, origin: string): Partial<api
     return Object.keys(ch).length ? ch : undefined;
 }
 
+/**
+ * A held record whose id is gone but whose exact copy nobody holds is still ours: the undo of a
+ * failed `up` adds a deleted record back under a new id (and the state keeps the old one). Used
+ * by the plan and by a refresh alike, so a refresh between the failed `up` and the next one does
+ * not lose the record (the next `up` would refuse it as "already exists", or leave it behind).
+ */
+function rebindUndone(c: api.Caller, heldBefore: Record<string, number>, specs: Record<string, Spec>, rows: api.DnsRecordRow[], origin: string): Record<string, number> {
+    const had = { ...heldBefore };
+    const present = new Set(rows.map((r) => r.id));
+    const allHeld = new Set(Object.values(had));
+    for (const [key, id] of Object.entries(had)) {
+        const spec = specs?.[key];
+        if (present.has(id) || !spec || !api.isDnsRecordType(spec.type)) continue;
+        const w = wanted(key, spec, origin);
+        const copy = rows.find((r) => !allHeld.has(r.id) && !heldByOther(c, r.id, "DnsZoneRecords") && isThe(w, r, origin));
+        if (copy) {
+            had[key] = copy.id;
+            allHeld.add(copy.id);
+        }
+    }
+    return had;
+}
+
 interface Plan {
     ops: api.BatchOp[];
     /** Key → id of every declared record that exists and is kept, updated or taken over. */
@@ -182,21 +205,7 @@ function plan(
     const ops: api.BatchOp[] = [];
     const held = new Map<string, number>();
     const problems: string[] = [];
-    // A held record whose id is gone but whose exact copy nobody holds is still ours: the undo of
-    // a failed `up` adds a deleted record back under a new id (and the state keeps the old one).
-    const had = { ...heldBefore };
-    const present = new Set(rows.map((r) => r.id));
-    const allHeld = new Set(Object.values(had));
-    for (const [key, id] of Object.entries(had)) {
-        const spec = hadSpecs[key];
-        if (present.has(id) || !spec || !api.isDnsRecordType(spec.type)) continue;
-        const w = wanted(key, spec, origin);
-        const copy = rows.find((r) => !allHeld.has(r.id) && !heldByOther(c, r.id, "DnsZoneRecords") && isThe(w, r, origin));
-        if (copy) {
-            had[key] = copy.id;
-            allHeld.add(copy.id);
-        }
-    }
+    const had = rebindUndone(c, heldBefore, hadSpecs, rows, origin);
     const heldIds = new Set(Object.values(had));
     const ours = rows.filter((r) => heldIds.has(r.id));
     const isOurs = (r: api.DnsRecordRow) => heldIds.has(r.id);
@@ -419,7 +428,7 @@ const decl: Declaration<SetRow> = {
             serverId = zone.server_id;
         }
         const present = new Set(rows.map((r) => r.id));
-        const had: Record<string, number> = props.recordIds ?? {};
+        const had = rebindUndone(c, props.recordIds ?? {}, props.records ?? {}, rows, origin);
         const ids = Object.fromEntries(Object.entries(had).filter(([, id]) => present.has(id)));
         for (const id of Object.values(ids)) claimRecord(c, id, "DnsZoneRecords");
         return { zoneId, origin, serverId: Number(serverId), rows, ids, authoritative: props.authoritative === true };
