@@ -270,6 +270,12 @@ describe.skipIf(!ENDPOINT)(`DnsZoneRecords on a real panel (${process.env.ISPCON
         expect(serialMoves(res.calls)).toBe(1);
         expect(await serialOf(z.id)).toBe(api.nextSerial(s));
 
+        // A refresh now: the TXT the undo added back (a new id) is still the set's.
+        const txt = (await rrOf(z.id)).filter((x) => x.type === "TXT");
+        expect(txt).toHaveLength(1);
+        const rf = await read(prov, z.id, r.outs);
+        expect(rf.outs.recordIds["@ TXT"]).toBe(Number(txt[0].id));
+
         // The next `up` (from the old state, as the engine keeps it after a failed update) converges without duplicates.
         const ok = await up(r, { zoneId: z.id, records: next });
         expect(ok.diff.changes).toBe(true);
