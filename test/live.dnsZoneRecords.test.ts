@@ -287,6 +287,21 @@ describe.skipIf(!ENDPOINT)(`DnsZoneRecords on a real panel (${process.env.ISPCON
         expect((await prov.diff!(z.id, again.outs, await checked(prov, { zoneId: z.id, records: next }, again.outs))).changes).toBe(false);
     }, 120_000);
 
+    it("an identical record already in the zone: refused without adopt (nothing written), taken over with it; a CNAME beside other data refused before any write", async () => {
+        const z = await newZone();
+        const hand = Number(await raw().call("dns_a_add", CLIENT_ID, { server_id: 1, zone: Number(z.id), name: "www", type: "A", data: "192.0.2.1", ttl: 3600, active: "Y", stamp: api.stampNow() }, false));
+        const { result: err, calls } = await countCalls(() => create(prov, { zoneId: z.id, records: WEB }).catch((e) => e));
+        expect(String(err)).toMatch(/"www A" already exists in the zone .*set `adopt: true`.*Nothing was written/);
+        expect(recordWrites(calls)).toEqual([]);
+        expect(serialMoves(calls)).toBe(0);
+        const { result: clash, calls: cc } = await countCalls(() => create(prov, { zoneId: z.id, records: [...WEB, { type: "CNAME", name: "www", target: "web.example.org" }], adopt: true }).catch((e) => e));
+        expect(String(clash)).toMatch(/"www CNAME" is a CNAME beside .*Nothing was written/);
+        expect(recordWrites(cc)).toEqual([]);
+        const r = await create(prov, { zoneId: z.id, records: WEB, adopt: true });
+        expect(r.outs.recordIds["www A"]).toBe(hand);
+        expect((await rrOf(z.id)).filter((x) => x.name === "www")).toHaveLength(1);
+    }, 120_000);
+
     it("destroy removes only its own records, with one serial move", async () => {
         const z = await newZone();
         const r = await create(prov, { zoneId: z.id, records: WEB });
