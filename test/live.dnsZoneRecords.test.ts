@@ -1,4 +1,5 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,8 +23,9 @@ import { TYPE_CASES, withOrigin } from "./dnsTypes.fixtures";
  *
  * Run once per sql_mode (the kit's sqlmode.sh; .ci/run does relaxed and strict). With
  * ISPCONFIG_LIVE_DNS=1 (after the kit's dns/setup.sh) the 18-type set is also written by the
- * panel's server job, checked by named-checkzone and asked for with dig. Every zone made here is
- * deleted at the end (KEEP_ZONE=1 keeps them).
+ * panel's server job, checked by named-checkzone and asked for with dig, and a zone BIND rejects
+ * fails the up with the server job's verdict (dnsApplyWaitSeconds), undone. Every zone made here
+ * is deleted at the end (KEEP_ZONE=1 keeps them).
  */
 
 // The panel is changed behind the provider's back and read again at once: only overlapping reads share a listing.
@@ -315,6 +317,35 @@ describe.skipIf(!ENDPOINT)(`DnsZoneRecords on a real panel (${process.env.ISPCON
         expect(rows.map((x) => `${x.name} ${x.type} ${x.data}`).sort()).toEqual(["hand A 198.51.100.7", `${z.origin} NS ns1.example.net.`, `${z.origin} NS ns2.example.net.`].sort());
         expect(rows.some((x) => Number(x.id) === stranger)).toBe(true);
     }, 120_000);
+
+    it.skipIf(!SERVED)("the server job's verdict (dnsApplyWaitSeconds): a zone BIND rejects after the set's change fails the up with BIND's text, and the batch is undone", async () => {
+        const z = await newZone();
+        const r = await create(prov, { zoneId: z.id, records: WEB });
+        const first = kit("apply.sh");
+        expect(first.code, first.out).toBe(0);
+        // A row the API accepts and BIND cannot load (an empty CAA), made behind our back.
+        const bad = String(await raw().call("dns_caa_add", 0, { server_id: 1, zone: Number(z.id), name: "broken", type: "CAA", data: "", ttl: 3600, active: "Y", stamp: api.stampNow() }, true));
+        const stored = shape(await rrOf(z.id));
+        const next = [...WEB.map((x) => (x.name === "www" ? { ...x, address: "192.0.2.60" } : x)), { type: "A", name: "new", address: "192.0.2.61" }];
+        runtime.configureWith({ "ispconfig:endpoint": proxy.url, "ispconfig:username": USER, "ispconfig:password": PASSWORD, "ispconfig:dnsApplyWaitSeconds": "90" });
+        try {
+            // The panel's cron, a few seconds after our writes.
+            const job = new Promise((res) => setTimeout(res, 3000)).then(() => promisify(execFile)(path.join(KIT, "dns", "apply.sh"), [], { timeout: 120_000 }).catch((e) => e));
+            const err = await up(r, { zoneId: z.id, records: next }).catch((e) => e);
+            await job;
+            expect(String(err)).toMatch(/putting the zone live failed: .*could not put zone \d+ live \(sys_datalog \d+\):.*(unexpected end of input|not loaded due to errors).*were undone/s);
+            // The www address written back, the new record taken out again.
+            expect(shape(await rrOf(z.id))).toEqual(stored);
+        } finally {
+            runtime.configureWith({ "ispconfig:endpoint": proxy.url, "ispconfig:username": USER, "ispconfig:password": PASSWORD });
+            await raw().call("dns_caa_delete", Number(bad), true);
+        }
+        // The bad row gone: the zone goes live again, as the set left it.
+        const again = kit("apply.sh");
+        expect(again.code, again.out).toBe(0);
+        expect(kit("dig.sh", `www.${z.origin}`, "A", "+short").out.trim()).toBe("192.0.2.1");
+        expect(kit("dig.sh", `new.${z.origin}`, "A", "+short").out.trim()).toBe("");
+    }, 240_000);
 
     it.skipIf(!SERVED)("served, not just stored: the 18-type set is written by the server job, passes named-checkzone, and dig answers every record as declared", async () => {
         const z = await newZone();
