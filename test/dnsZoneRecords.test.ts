@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dnsZone } from "../provider/resources/dnsZone";
 import { dnsRecord } from "../provider/resources/dnsRecord";
 import { dnsZoneRecords } from "../provider/resources/dnsZoneRecords";
-import { Panel, addClient, checked, countCalls, create, read, row, startPanel } from "./helpers/panel";
+import { Panel, addClient, checked, countCalls, create, read, row, startPanel, up as upWith } from "./helpers/panel";
 import { TYPE_CASES, withOrigin } from "./dnsTypes.fixtures";
 
 /*
@@ -33,15 +33,8 @@ const serialOf = (zoneId: string) => Number(row(p, "dns_soa", (r) => String(r.id
 const WRITES = /^dns_[a-z]+_(add|update|delete)$/;
 const recordWrites = (calls: string[]) => calls.filter((m) => WRITES.test(m) && m !== "dns_zone_update");
 
-/** check → diff → update, as `pulumi up` does; the diff too. */
-async function up(state: { id: string; outs: Record<string, any> }, args: Record<string, unknown>) {
-    const inputs = await checked(prov, args, state.outs);
-    const diff = await prov.diff!(state.id, state.outs, inputs);
-    if (!diff.changes) return { diff, outs: state.outs };
-    if (diff.replaces?.length) throw new Error(`replace of ${diff.replaces}`);
-    const r = await prov.update!(state.id, state.outs, inputs);
-    return { diff, outs: r.outs as Record<string, any> };
-}
+/** check → diff → update, as `pulumi up` does (see helpers/panel.ts). */
+const up = (state: { id: string; outs: Record<string, any> }, args: Record<string, unknown>) => upWith(prov, state, args);
 
 const WEB = [
     { type: "A", name: "@", address: "192.0.2.1" },

@@ -8,7 +8,7 @@ import * as api from "../provider/api";
 import { dnsZone } from "../provider/resources/dnsZone";
 import { dnsZoneRecords } from "../provider/resources/dnsZoneRecords";
 import { closeSharedSessions, getSharedSession } from "../provider/soap/sharedSession";
-import { checked, create, read } from "./helpers/panel";
+import { checked, create, read, up as upWith } from "./helpers/panel";
 import { CountingProxy, startCountingProxy } from "./live/proxy";
 import { TYPE_CASES, withOrigin } from "./dnsTypes.fixtures";
 
@@ -67,15 +67,8 @@ async function countCalls<T>(fn: () => Promise<T>): Promise<{ result: T; calls: 
     return { result, calls: proxy.methods.slice(n) };
 }
 
-/** check → diff → update, as `pulumi up` does. */
-async function up(state: { id: string; outs: Record<string, any> }, args: Record<string, unknown>) {
-    const inputs = await checked(prov, args, state.outs);
-    const diff = await prov.diff!(state.id, state.outs, inputs);
-    if (!diff.changes) return { diff, outs: state.outs };
-    if (diff.replaces?.length) throw new Error(`replace of ${diff.replaces}`);
-    const r = await prov.update!(state.id, state.outs, inputs);
-    return { diff, outs: r.outs as Record<string, any> };
-}
+/** check → diff → update, as `pulumi up` does (see helpers/panel.ts). */
+const up = (state: { id: string; outs: Record<string, any> }, args: Record<string, unknown>) => upWith(prov, state, args);
 
 const zones: string[] = [];
 let n = 0;

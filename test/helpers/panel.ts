@@ -100,6 +100,19 @@ export async function update(
     return { diff, outs: r.outs as Record<string, any>, inputs };
 }
 
+/**
+ * check → diff → update as `pulumi up` does with the state it has (last outputs): no update when
+ * diff sees no change; a replace is an error here. Returns the diff and the new outputs.
+ */
+export async function up(provider: dynamic.ResourceProvider, state: { id: string; outs: Record<string, any> }, args: Record<string, unknown>) {
+    const inputs = await checked(provider, args, state.outs);
+    const diff = await provider.diff!(state.id, state.outs, inputs);
+    if (!diff.changes) return { diff, outs: state.outs };
+    if (diff.replaces?.length) throw new Error(`expected an update, got a replace of ${diff.replaces.join(", ")}`);
+    const r = await provider.update!(state.id, state.outs, inputs);
+    return { diff, outs: r.outs as Record<string, any> };
+}
+
 export async function read(provider: dynamic.ResourceProvider, id: string, outs: Record<string, any>) {
     const r = await provider.read!(id, outs);
     return { id: r.id, outs: (r.props ?? {}) as Record<string, any> };
