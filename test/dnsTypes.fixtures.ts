@@ -50,3 +50,16 @@ export function withOrigin(args: Record<string, unknown>, origin: string): Recor
     for (const [k, v] of Object.entries(args)) out[k] = typeof v === "string" ? v.replace("@ORIGIN", origin) : v;
     return out;
 }
+
+/** A small zone as a DnsZoneRecords declares it: two records at one name (MX), the others one each. */
+export const WEB_RECORDS = [
+    { type: "A", name: "@", address: "192.0.2.1" },
+    { type: "A", name: "www", address: "192.0.2.1" },
+    { type: "MX", name: "@", priority: 10, target: "mx1.example.net" },
+    { type: "MX", name: "@", priority: 20, target: "mx2.example.net" },
+    { type: "TXT", name: "@", value: "v=spf1 mx -all" },
+    { type: "CNAME", name: "ftp", target: "www.example.org" },
+];
+
+/** The record writes among panel calls (adds, updates, deletes of records; not the zone's own calls). */
+export const recordWrites = (calls: string[]) => calls.filter((m) => /^dns_[a-z]+_(add|update|delete)$/.test(m) && !m.startsWith("dns_zone_"));

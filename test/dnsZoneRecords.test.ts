@@ -3,7 +3,7 @@ import { dnsZone } from "../provider/resources/dnsZone";
 import { dnsRecord } from "../provider/resources/dnsRecord";
 import { dnsZoneRecords } from "../provider/resources/dnsZoneRecords";
 import { Panel, addClient, checked, countCalls, create, read, row, startPanel, up as upWith } from "./helpers/panel";
-import { TYPE_CASES, withOrigin } from "./dnsTypes.fixtures";
+import { TYPE_CASES, withOrigin, recordWrites, WEB_RECORDS as WEB } from "./dnsTypes.fixtures";
 
 /*
  * DnsZoneRecords on the test panel: the records of a zone as one resource. Every record stored as
@@ -30,20 +30,10 @@ async function newZone(extra: Record<string, unknown> = {}) {
 }
 const rrOf = (zoneId: string) => p.emu.table("dns_rr").filter((r) => String(r.zone) === zoneId);
 const serialOf = (zoneId: string) => Number(row(p, "dns_soa", (r) => String(r.id) === zoneId)!.serial);
-const WRITES = /^dns_[a-z]+_(add|update|delete)$/;
-const recordWrites = (calls: string[]) => calls.filter((m) => WRITES.test(m) && m !== "dns_zone_update");
 
 /** check → diff → update, as `pulumi up` does (see helpers/panel.ts). */
 const up = (state: { id: string; outs: Record<string, any> }, args: Record<string, unknown>) => upWith(prov, state, args);
 
-const WEB = [
-    { type: "A", name: "@", address: "192.0.2.1" },
-    { type: "A", name: "www", address: "192.0.2.1" },
-    { type: "MX", name: "@", priority: 10, target: "mx1.example.net" },
-    { type: "MX", name: "@", priority: 20, target: "mx2.example.net" },
-    { type: "TXT", name: "@", value: "v=spf1 mx -all" },
-    { type: "CNAME", name: "ftp", target: "www.example.org" },
-];
 
 describe("DnsZoneRecords: the records of a zone as one resource", () => {
     it("stores every one of the 18 types as the UI does, with one serial move and one listing", async () => {

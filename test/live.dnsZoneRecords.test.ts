@@ -10,7 +10,7 @@ import { dnsZoneRecords } from "../provider/resources/dnsZoneRecords";
 import { closeSharedSessions, getSharedSession } from "../provider/soap/sharedSession";
 import { checked, create, read, up as upWith } from "./helpers/panel";
 import { CountingProxy, startCountingProxy } from "./live/proxy";
-import { TYPE_CASES, withOrigin } from "./dnsTypes.fixtures";
+import { TYPE_CASES, withOrigin, recordWrites, WEB_RECORDS as WEB } from "./dnsTypes.fixtures";
 
 /*
  * DnsZoneRecords against a REAL ISPConfig 3.2 panel (skipped unless ISPCONFIG_LIVE_ENDPOINT is
@@ -44,8 +44,6 @@ type Row = Record<string, string>;
 const rrOf = async (zoneId: string) => (await raw().call("dns_rr_get_all_by_zone", Number(zoneId))) as Row[];
 const zoneRow = async (zoneId: string) => (await raw().call("dns_zone_get", Number(zoneId))) as Row;
 const serialOf = async (zoneId: string) => Number((await zoneRow(zoneId)).serial);
-const WRITES = /^dns_[a-z]+_(add|update|delete)$/;
-const recordWrites = (calls: string[]) => calls.filter((m) => WRITES.test(m) && m !== "dns_zone_update");
 const serialMoves = (calls: string[]) => calls.filter((m) => m === "dns_zone_update").length;
 const shape = (rows: Row[]) => rows.map((r) => `${r.name} ${r.type} ${r.aux} ${r.data}`).sort();
 
@@ -80,14 +78,6 @@ async function newZone() {
     return { id: z.id, origin, outs: z.outs };
 }
 
-const WEB = [
-    { type: "A", name: "@", address: "192.0.2.1" },
-    { type: "A", name: "www", address: "192.0.2.1" },
-    { type: "MX", name: "@", priority: 10, target: "mx1.example.net" },
-    { type: "MX", name: "@", priority: 20, target: "mx2.example.net" },
-    { type: "TXT", name: "@", value: "v=spf1 mx -all" },
-    { type: "CNAME", name: "ftp", target: "www.example.org" },
-];
 /** The key of the set's one record of a type (the fixture declares one of each). */
 const keyOf = (outs: Record<string, any>, type: string) => Object.keys(outs.recordIds).find((k) => k.split(" ")[1] === type)!;
 const allTypes = (origin: string) => TYPE_CASES.map((tc) => ({ type: tc.type, ...withOrigin(tc.args, origin) }));

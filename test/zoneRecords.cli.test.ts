@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { Emulator, startEmulator } from "./emulator";
+import { recordWrites } from "./dnsTypes.fixtures";
 
 /*
  * DnsZoneRecords through the plain Pulumi CLI, as a hoster runs it: a zone of 300 records as one
@@ -44,7 +45,6 @@ async function pulumi(args: string[]) {
     });
     return { ...r, calls: emu.calls.slice(before).map((c) => c.method) };
 }
-const recordWrites = (calls: string[]) => calls.filter((m) => /^dns_[a-z]+_(add|update|delete)$/.test(m) && !m.startsWith("dns_zone_"));
 const rr = () => emu.table("dns_rr");
 
 beforeAll(async () => {

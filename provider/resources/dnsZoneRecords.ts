@@ -43,6 +43,9 @@ const zoneIdRule = int(1, 2147483647) as Rule<string | number>;
 /** The fields of a record that go into its key when one name has several records of a type. */
 const typeFieldsOf = (s: Spec): string[] => (api.isDnsRecordType(s.type) ? api.RECORD_CODECS[s.type].fields.filter((k) => s[k] !== undefined) : []);
 
+/** The map with its keys sorted: state compares as JSON, so key order must not depend on the list's. */
+const byKey = <T>(m: Record<string, T>): Record<string, T> => Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]));
+
 /** A record's fields in a fixed order (so equal records compare equal as JSON). */
 function canonical(s: Spec): Spec {
     const out: Spec = { type: s.type, name: s.name };
@@ -90,7 +93,7 @@ function recordsRule(v: unknown, name: string): Record<string, Spec> | Failure {
         out[k] = specs[i];
     }
     // Sorted keys: the same records in another order are the same set.
-    return Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]]));
+    return byKey(out);
 }
 
 /** What the kit reads back: the zone's rows and what this resource knows of them. */
@@ -322,7 +325,7 @@ function readRecords(s: SetRow, declared: Record<string, Spec>, c: api.Caller): 
             out[k] = specOfRow(r, undefined, s.origin);
         }
     }
-    return Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]]));
+    return byKey(out);
 }
 
 /** The problems the panel would not catch, over the zone as it will be: names too long, CNAME clashes. */
@@ -369,10 +372,9 @@ async function converge(ctx: Parameters<Declaration["create"]>[0], zoneId: numbe
     const deleted = new Set(p.ops.flatMap((o) => (o.op === "delete" ? [o.before.id] : [])));
     const after = rows.filter((r) => !deleted.has(r.id)).map((r) => result.written.get(r.id) ?? r);
     for (const [id, r] of result.written) if (!after.some((x) => x.id === id)) after.push(r);
-    return { zoneId: zone.id, origin: zone.origin, serverId: zone.serverId, rows: after, ids: sortedIds(ids), authoritative: opts.authoritative };
+    return { zoneId: zone.id, origin: zone.origin, serverId: zone.serverId, rows: after, ids: byKey(ids), authoritative: opts.authoritative };
 }
 
-const sortedIds = (ids: Record<string, number>) => Object.fromEntries(Object.keys(ids).sort().map((k) => [k, ids[k]]));
 
 /** The inputs of a {@link DnsZoneRecords}. */
 const fields = {
